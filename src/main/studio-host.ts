@@ -1,0 +1,51 @@
+// Starts the studio's embedded SFU on loopback with its settings service. Electron's main process and
+// the headless (browser) studio both start here; only how the renderer reaches the services differs.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type ServerConfig } from '../server/config.js';
+import { Logger } from '../server/logger.js';
+import { startServer, type RouteHandler, type RunningServer } from '../server/server.js';
+import type { SfuEndpoint } from '../shared/studio-api.js';
+import { browserBridgeRoutes } from './browser-bridge.js';
+import { SettingsService, type SettingsStore } from './services/SettingsService.js';
+
+export interface StudioHost {
+  server: RunningServer;
+  settings: SettingsService;
+  endpoint(): SfuEndpoint;
+  close(): Promise<void>;
+}
+
+/** Where the headless studio keeps its files: $HOSTLINE_DATA_DIR, else ~/.config/hostline. */
+export function defaultDataDir(env: Record<string, string | undefined>): string {
+  return env.HOSTLINE_DATA_DIR ?? join(env.XDG_CONFIG_HOME ?? join(os.homedir(), '.config'), 'hostline');
+}
+
+export async function startStudioHost(options: {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  staticDir: string;
+  settingsStore: SettingsStore;
+  /** Mount the HTTP API behind the browser's `window.studio` (not needed under Electron). */
+  browserBridge: boolean;
+  /** Port to use when neither flag nor env names one (Electron passes 0 for any free port). */
+  defaultPort?: number;
+}): Promise<StudioHost> {
+  const env = { ...options.env };
+  if (options.defaultPort !== undefined && env.HOSTLINE_PORT === undefined) env.HOSTLINE_PORT = String(options.defaultPort);
+  const config: ServerConfig = parseConfig(options.argv, env);
+  config.staticDir ??= options.staticDir;
+  // The embedded SFU admits only this studio to create Spaces.
+  config.studioKey ??= randomBytes(24).toString('base64url');
+  const settings = new SettingsService(options.settingsStore);
+  const logger = new Logger(config.logLevel, { service: 'hostline-studio' });
+  let server: RunningServer | undefined;
+  const endpoint = (): SfuEndpoint => {
+    if (!server) throw new Error('the embedded SFU is not running yet');
+    return { httpUrl: server.httpUrl, wsUrl: server.wsUrl, studioKey: config.studioKey };
+  };
+  const routes: RouteHandler[] = options.browserBridge ? [browserBridgeRoutes({ settings, endpoint })] : [];
+  server = await startServer(config, { logger, routes });
+  return { server, settings, endpoint, close: () => server.close() };
+}

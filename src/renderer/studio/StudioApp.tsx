@@ -1,0 +1,255 @@
+// The studio: set up (name, title, microphone), go live, share the link, watch the Stage and listeners.
+// Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Settings } from '../../shared/settings';
+import type { SpaceSnapshot } from '../../shared/space';
+import { studioApi } from '../bridge/studio';
+import { LevelMeter } from '../audio/LevelMeter';
+import { listInputs, openMicrophone, resolveInput, type InputDevice } from '../audio/Microphone';
+import { RoomClient } from '../room/RoomClient';
+import { Meter } from '../ui/Meter';
+import { ListenerCount, StageList } from '../ui/StageList';
+
+type Phase = 'setup' | 'starting' | 'live' | 'ended';
+
+interface LiveSession {
+  room: RoomClient;
+  shareLink: string;
+  spaceId: string;
+}
+
+function useElapsed(since: number | undefined): string {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!since) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  if (!since) return '0:00';
+  const s = Math.max(0, Math.floor((now - since) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function StudioApp() {
+  const studio = studioApi();
+  const [settings, setSettings] = useState<Settings>();
+  const [inputs, setInputs] = useState<InputDevice[]>([]);
+  const [deviceId, setDeviceId] = useState<string>('');
+  const [name, setName] = useState('');
+  const [title, setTitle] = useState('');
+  const [phase, setPhase] = useState<Phase>('setup');
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [session, setSession] = useState<LiveSession>();
+  const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
+  const [muted, setMuted] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const audio = useRef<{ context: AudioContext; meter: LevelMeter; stream?: MediaStream } | undefined>(undefined);
+  const [meter, setMeter] = useState<LevelMeter>();
+  const elapsed = useElapsed(phase === 'live' ? snapshot?.startedAt : undefined);
+
+  // Load settings once, then open the saved microphone for the preview meter.
+  useEffect(() => {
+    void studio.getSettings().then((loaded) => {
+      setSettings(loaded);
+      setName(loaded.hostName);
+      setTitle(loaded.lastSpaceTitle);
+    });
+    const context = new AudioContext({ sampleRate: 48000 });
+    const levelMeter = new LevelMeter(context);
+    audio.current = { context, meter: levelMeter };
+    setMeter(levelMeter);
+    return () => {
+      audio.current?.stream?.getTracks().forEach((t) => t.stop());
+      void context.close();
+    };
+  }, [studio]);
+
+  const openInput = useCallback(async (device: InputDevice | undefined) => {
+    const current = audio.current;
+    if (!current) return;
+    const stream = await openMicrophone(device);
+    current.stream?.getTracks().forEach((t) => t.stop());
+    current.stream = stream;
+    // An AudioContext made before the microphone was granted starts suspended.
+    await current.context.resume();
+    await current.meter.attach(stream);
+    return stream;
+  }, []);
+
+  useEffect(() => {
+    if (!settings) return;
+    let cancelled = false;
+    void (async () => {
+      try {
+        // Labels are only visible after the first grant, so open the default first when nothing is known.
+        await openInput(undefined);
+        const found = await listInputs();
+        if (cancelled) return;
+        setInputs(found);
+        const saved = resolveInput(settings.inputDevice, found);
+        if (settings.inputDevice && !saved) {
+          setNotice(`“${settings.inputDevice.label}” is not connected; using the system default microphone.`);
+        }
+        if (saved) {
+          setDeviceId(saved.deviceId);
+          await openInput(saved);
+        } else {
+          setDeviceId(found[0]?.deviceId ?? '');
+        }
+      } catch (e) {
+        setError(`The microphone could not be opened: ${(e as Error).message}`);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+    // Only on first load of settings; later changes come from this component.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settings === undefined]);
+
+  async function chooseInput(id: string) {
+    setDeviceId(id);
+    const device = inputs.find((d) => d.deviceId === id);
+    const stream = await openInput(device);
+    if (device) void studio.updateSettings({ inputDevice: { deviceId: device.deviceId, label: device.label } });
+    const track = stream?.getAudioTracks()[0];
+    if (session && track) await session.room.replaceTrack(track);
+  }
+
+  async function goLive() {
+    setError(undefined);
+    setPhase('starting');
+    try {
+      const track = audio.current?.stream?.getAudioTracks()[0];
+      if (!track) throw new Error('no microphone is open');
+      await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
+      const endpoint = await studio.getSfuEndpoint();
+      const room = new RoomClient({ wsUrl: endpoint.wsUrl });
+      room.on('state', setSnapshot);
+      room.on('ended', (reason) => {
+        setNotice(`The space ended: ${reason}.`);
+        setPhase('ended');
+      });
+      room.on('disconnected', (reason) => setError(`Lost the connection to the SFU: ${reason}`));
+      await room.connect();
+      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
+      await room.join(created.hostToken);
+      await room.startSending(track);
+      const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
+      setSession({ room, shareLink, spaceId: created.spaceId });
+      setPhase('live');
+    } catch (e) {
+      setError((e as Error).message);
+      setPhase('setup');
+    }
+  }
+
+  async function toggleMute() {
+    if (!session) return;
+    await session.room.setMuted(!muted);
+    setMuted(!muted);
+  }
+
+  async function endSpace() {
+    if (!session || !window.confirm('End this space for everyone?')) return;
+    await session.room.endSpace();
+  }
+
+  async function copyLink() {
+    if (!session) return;
+    await navigator.clipboard?.writeText(session.shareLink).catch(() => undefined);
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  }
+
+  const canGoLive = name.trim().length > 0 && title.trim().length > 0 && phase === 'setup' && inputs.length > 0;
+
+  return (
+    <div className="app studio">
+      <header className="topbar">
+        <span className="brand">Hostline <em>Studio</em></span>
+        {phase === 'live' && snapshot && (
+          <>
+            <span className="live-badge">LIVE</span>
+            <span className="space-title" data-testid="space-title">{snapshot.title}</span>
+            <span className="elapsed">{elapsed}</span>
+            <ListenerCount count={snapshot.listenerCount} />
+          </>
+        )}
+        <span className="runtime">{studio.runtime === 'electron' ? 'Desktop' : 'Browser'} · embedded SFU</span>
+      </header>
+
+      {error && <div className="banner banner-error" role="alert">{error}</div>}
+      {notice && <div className="banner banner-notice" role="status">{notice}</div>}
+
+      {(phase === 'setup' || phase === 'starting') && (
+        <main className="setup card">
+          <h1>Start a space</h1>
+          <label>
+            Your name
+            <input data-testid="host-name" value={name} maxLength={48} onChange={(e) => setName(e.target.value)} placeholder="How listeners see you" />
+          </label>
+          <label>
+            Space title
+            <input data-testid="space-title-input" value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} placeholder="What is the show about?" />
+          </label>
+          <label>
+            Microphone
+            <select data-testid="mic-select" value={deviceId} onChange={(e) => void chooseInput(e.target.value)}>
+              {inputs.map((d) => (
+                <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
+              ))}
+            </select>
+          </label>
+          <Meter meter={meter} label="Microphone level" />
+          <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
+            {phase === 'starting' ? 'Starting…' : 'Go live'}
+          </button>
+        </main>
+      )}
+
+      {phase === 'live' && session && snapshot && (
+        <main className="console">
+          <section className="card share">
+            <h2>Share link</h2>
+            <p>Listeners open this link in a browser and press Listen.</p>
+            <div className="share-row">
+              <input data-testid="share-link" readOnly value={session.shareLink} onFocus={(e) => e.target.select()} />
+              <button onClick={() => void copyLink()}>{copied ? 'Copied' : 'Copy'}</button>
+            </div>
+          </section>
+          <section className="card">
+            <h2>Stage</h2>
+            <StageList snapshot={snapshot} selfId={session.room.memberId} />
+          </section>
+          <section className="card mic">
+            <h2>Your microphone</h2>
+            <select value={deviceId} onChange={(e) => void chooseInput(e.target.value)}>
+              {inputs.map((d) => (
+                <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
+              ))}
+            </select>
+            <Meter meter={meter} label="Microphone level" />
+            <div className="actions">
+              <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
+                {muted ? 'Unmute' : 'Mute'}
+              </button>
+              <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
+            </div>
+          </section>
+        </main>
+      )}
+
+      {phase === 'ended' && (
+        <main className="card setup">
+          <h1>The space has ended</h1>
+          <button className="primary" onClick={() => window.location.reload()}>Start another</button>
+        </main>
+      )}
+    </div>
+  );
+}

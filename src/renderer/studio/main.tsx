@@ -1,0 +1,5 @@
+import { createRoot } from 'react-dom/client';
+import '../ui/theme.css';
+import { StudioApp } from './StudioApp';
+
+createRoot(document.getElementById('root')!).render(<StudioApp />);

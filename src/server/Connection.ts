@@ -1,0 +1,121 @@
+// One WebSocket client: reads frames, validates them against the shared protocol, checks the actor's
+// access and rate, dispatches to the handler table and answers every request exactly once.
+import type { WebSocket, RawData } from 'ws';
+import { REQUEST_ACCESS, roleMayAccess } from '../shared/access.js';
+import { ProtocolError, type ErrorBody } from '../shared/errors.js';
+import { parseClientMessage, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
+import { handlers, type HandlerContext } from './handlers.js';
+import type { Logger } from './logger.js';
+import type { Member, PushEvent } from './Member.js';
+import { RateLimiter } from './RateLimiter.js';
+import type { Sfu } from './Sfu.js';
+import type { Space } from './Space.js';
+
+/** Requests per second a connection may send, with bursts up to RATE_BURST. */
+const RATE_PER_SECOND = 50;
+const RATE_BURST = 100;
+/** A client that keeps flooding past its limit this many times is disconnected. */
+const MAX_REFUSALS = 2000;
+/** Events are dropped for a client this far behind, rather than buffering without bound. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export class Connection {
+  readonly #ws: WebSocket;
+  readonly #sfu: Sfu;
+  readonly #logger: Logger;
+  readonly #limiter = new RateLimiter(RATE_PER_SECOND, RATE_BURST);
+  /** The Space and Member this connection joined, if any. */
+  #joined: { space: Space; member: Member } | undefined;
+  #refusals = 0;
+
+  constructor(ws: WebSocket, sfu: Sfu, logger: Logger) {
+    this.#ws = ws;
+    this.#sfu = sfu;
+    this.#logger = logger;
+    ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on('close', () => this.#onClose());
+    ws.on('error', (error) => this.#logger.warn('socket error', { error }));
+  }
+
+  readonly push: PushEvent = (event, data) => {
+    if (this.#ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.#logger.warn('client too slow, event dropped', { event });
+      return;
+    }
+    this.#send({ kind: 'event', event, data } as ServerMessage);
+  };
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (!this.#limiter.take()) {
+      if (++this.#refusals > MAX_REFUSALS) {
+        this.#logger.warn('closing a flooding client');
+        this.#ws.close(1008, 'rate limit exceeded');
+        return;
+      }
+      this.#replyError(null, { code: 'rate_limited', message: `at most ${RATE_PER_SECOND} requests a second` });
+      return;
+    }
+    if (isBinary) {
+      this.#replyError(null, { code: 'bad_message', message: 'binary frames are not part of the protocol' });
+      return;
+    }
+    const parsed = parseClientMessage(buffer.toString('utf8'), buffer.byteLength);
+    if (!parsed.ok) {
+      this.#replyError(parsed.id, parsed.error);
+      return;
+    }
+    void this.#dispatch(parsed.request);
+  }
+
+  async #dispatch(request: ClientRequest): Promise<void> {
+    try {
+      const access = REQUEST_ACCESS[request.type];
+      if (access !== 'anyone') {
+        if (!this.#joined) throw new ProtocolError('not_joined', `${request.type} needs a joined space`);
+        if (!roleMayAccess(this.#joined.member.role, access)) {
+          throw new ProtocolError('forbidden', `a ${this.#joined.member.role} may not ${request.type}`);
+        }
+      }
+      const handler = handlers[request.type] as (ctx: HandlerContext, data: unknown) => Promise<unknown>;
+      const data = await handler(this.#context(), request.data);
+      this.#send({ kind: 'response', id: request.id, ok: true, data });
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.#replyError(request.id, { code: error.code, message: error.message });
+      } else {
+        this.#logger.error('request failed', { type: request.type, error });
+        this.#replyError(request.id, { code: 'internal', message: 'the server failed to handle this request' });
+      }
+    }
+  }
+
+  #context(): HandlerContext {
+    return {
+      sfu: this.#sfu,
+      joined: this.#joined,
+      attach: (space, member) => {
+        this.#joined = { space, member };
+      },
+      detach: () => {
+        this.#joined = undefined;
+      },
+      push: this.push,
+    };
+  }
+
+  #replyError(id: number | null, error: ErrorBody): void {
+    this.#send({ kind: 'response', id, ok: false, error });
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(JSON.stringify(message));
+  }
+
+  #onClose(): void {
+    const joined = this.#joined;
+    this.#joined = undefined;
+    if (joined) joined.space.leave(joined.member.id, 'disconnected');
+  }
+}

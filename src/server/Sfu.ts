@@ -1,0 +1,87 @@
+// The SFU service's core: the worker pool, the live Spaces and the token signer. Transport-agnostic:
+// the WebSocket layer (Connection) calls it, and integration tests can too.
+import type { types as ms } from 'mediasoup';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ProtocolError } from '../shared/errors.js';
+import type { ServerConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { Space } from './Space.js';
+import { TokenSigner } from './tokens.js';
+import { WorkerPool } from './WorkerPool.js';
+
+/** Opus is all a live audio room needs: 48 kHz, stereo-capable, in-band FEC. */
+export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } },
+];
+
+const HOST_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export class Sfu {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly pool: WorkerPool;
+  readonly tokens: TokenSigner;
+  /** Live Spaces by id; an ended Space removes itself. */
+  readonly #spaces = new Map<string, Space>();
+
+  private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool) {
+    this.config = config;
+    this.logger = logger;
+    this.pool = pool;
+    this.tokens = new TokenSigner(config.tokenSecret);
+  }
+
+  static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {
+    return new Sfu(config, logger, await WorkerPool.start(config, logger));
+  }
+
+  space(spaceId: string): Space | undefined {
+    return this.#spaces.get(spaceId);
+  }
+
+  spaces(): Space[] {
+    return [...this.#spaces.values()];
+  }
+
+  checkStudioKey(given: string | undefined): void {
+    const expected = this.config.studioKey;
+    if (expected === undefined) return;
+    const a = Buffer.from(given ?? '');
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new ProtocolError('unauthenticated', 'creating a space needs this server’s studio key');
+    }
+  }
+
+  async createSpace(title: string, hostName: string) {
+    const router = await this.pool.createRouter(MEDIA_CODECS);
+    const id = randomBytes(6).toString('base64url');
+    const space = new Space({ id, title, router, logger: this.logger.child({ spaceId: id }) });
+    this.#spaces.set(id, space);
+    space.once('ended', () => this.#spaces.delete(id));
+    this.logger.info('space created', { spaceId: id, title });
+    const hostToken = this.tokens.sign(
+      { spaceId: id, role: 'host', userId: `host-${randomBytes(6).toString('base64url')}`, displayName: hostName },
+      HOST_TOKEN_TTL_MS,
+    );
+    const listenerInvite = this.tokens.sign({ spaceId: id, role: 'listener' }, INVITE_TTL_MS);
+    return { space, hostToken, listenerInvite };
+  }
+
+  async createWebRtcTransport(space: Space): Promise<ms.WebRtcTransport> {
+    const { host, announcedIp } = this.config;
+    return space.router.createWebRtcTransport({
+      listenIps: [{ ip: host, announcedIp }],
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 600_000,
+    });
+  }
+
+  close(): void {
+    for (const space of this.spaces()) space.end('the server is shutting down');
+    this.pool.close();
+  }
+}

@@ -1,0 +1,39 @@
+// `hostline-sfu`: runs the SFU service on its own. Flags and environment are described by --help.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ConfigError, parseConfig, usage } from './config.js';
+import { Logger } from './logger.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(usage());
+    return;
+  }
+  let config;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  // Built, this file is out/main/sfu.js and the pages are in out/renderer.
+  config.staticDir ??= join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  const logger = new Logger(config.logLevel, { service: 'hostline-sfu' });
+  const server = await startServer(config, { logger });
+  const stop = (signal: string) => {
+    logger.info('shutting down', { signal });
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(JSON.stringify({ level: 'error', msg: 'failed to start', error: String(error) }));
+  process.exit(1);
+});

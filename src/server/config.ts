@@ -1,0 +1,96 @@
+// The SFU service's configuration: flags win over environment variables, which win over defaults.
+// Parsing is pure (argv and env in, a validated config or a clear error out) so it is unit-tested.
+import os from 'node:os';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const ConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    announcedIp: z.string().min(1).optional(),
+    rtcMinPort: z.number().int().min(1024).max(65535),
+    rtcMaxPort: z.number().int().min(1024).max(65535),
+    logLevel: z.enum(LOG_LEVELS),
+    workers: z.number().int().min(1).max(64),
+    /** When set, `space.create` must carry this key; the embedded studio sets one for itself. */
+    studioKey: z.string().min(16).optional(),
+    /** HMAC secret for join tokens; random per process unless given. */
+    tokenSecret: z.string().min(32).optional(),
+    /** Where the built studio and listener page are (out/renderer). */
+    staticDir: z.string().optional(),
+  })
+  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' });
+
+export type ServerConfig = z.infer<typeof ConfigSchema>;
+
+/** One row per option: its flag, its environment variable and how to read it. */
+const OPTIONS = [
+  { key: 'host', flag: 'host', env: 'HOSTLINE_HOST', type: 'string', help: 'address to listen on (default 127.0.0.1)' },
+  { key: 'port', flag: 'port', env: 'HOSTLINE_PORT', type: 'int', help: 'HTTP and WebSocket port (default 4480; 0 picks a free one)' },
+  { key: 'announcedIp', flag: 'announced-ip', env: 'HOSTLINE_ANNOUNCED_IP', type: 'string', help: 'IP put in ICE candidates, when clients reach us by another address (NAT, container)' },
+  { key: 'rtcMinPort', flag: 'rtc-min-port', env: 'HOSTLINE_RTC_MIN_PORT', type: 'int', help: 'lowest UDP/TCP port for media (default 40000)' },
+  { key: 'rtcMaxPort', flag: 'rtc-max-port', env: 'HOSTLINE_RTC_MAX_PORT', type: 'int', help: 'highest UDP/TCP port for media (default 49999)' },
+  { key: 'logLevel', flag: 'log-level', env: 'HOSTLINE_LOG_LEVEL', type: 'string', help: 'debug | info | warn | error (default info)' },
+  { key: 'workers', flag: 'workers', env: 'HOSTLINE_WORKERS', type: 'int', help: 'mediasoup worker processes (default: one per core)' },
+  { key: 'studioKey', flag: 'studio-key', env: 'HOSTLINE_STUDIO_KEY', type: 'string', help: 'key a studio must present to create spaces (at least 16 characters)' },
+  { key: 'tokenSecret', flag: 'token-secret', env: 'HOSTLINE_TOKEN_SECRET', type: 'string', help: 'HMAC secret for join tokens (at least 32 characters; random if unset)' },
+  { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
+] as const;
+
+export function defaultConfig(): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 4480,
+    rtcMinPort: 40000,
+    rtcMaxPort: 49999,
+    logLevel: 'info',
+    workers: Math.max(1, os.availableParallelism()),
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function usage(): string {
+  const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(14)} ${o.env.padEnd(24)} ${o.help}`);
+  return ['Usage: hostline-sfu [options]', '', '  flag             environment variable', ...rows, '  --help'].join('\n');
+}
+
+function readValue(option: (typeof OPTIONS)[number], raw: string, source: string): string | number {
+  if (option.type === 'string') return raw;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${source} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+/** Builds the config from argv (without node and script) and an environment. Throws ConfigError. */
+export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): ServerConfig {
+  const merged: Record<string, unknown> = { ...defaultConfig() };
+  for (const option of OPTIONS) {
+    const raw = env[option.env];
+    if (raw !== undefined && raw !== '') merged[option.key] = readValue(option, raw, option.env);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"\n\n${usage()}`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const option = OPTIONS.find((o) => o.flag === name);
+    if (!option) throw new ConfigError(`unknown option --${name}\n\n${usage()}`);
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new ConfigError(`--${name} needs a value`);
+    merged[option.key] = readValue(option, raw, `--${name}`);
+  }
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const option = OPTIONS.find((o) => o.key === issue.path[0]);
+    throw new ConfigError(option ? `--${option.flag}: ${issue.message}` : issue.message);
+  }
+  return result.data;
+}

@@ -1,0 +1,33 @@
+// Error codes the server answers with. A client shows `message` to a person and branches on `code`.
+export const ERROR_CODES = [
+  'bad_json', // the frame was not JSON
+  'bad_message', // JSON, but not a request envelope
+  'too_large', // the frame exceeded MAX_MESSAGE_BYTES
+  'unknown_type', // the request type does not exist
+  'invalid_payload', // the request's data failed its schema
+  'not_joined', // the request needs a joined Space
+  'already_joined', // a connection joins at most one Space
+  'unauthenticated', // missing, forged or expired token or studio key
+  'forbidden', // the actor's role may not do this
+  'not_found', // the Space, transport, producer or consumer does not exist
+  'space_ended', // the Space has ended
+  'rate_limited', // too many requests from this connection
+  'media_error', // mediasoup refused the parameters
+  'internal', // a bug on our side; logged with details
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error a handler throws to answer a request with a specific code. */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}

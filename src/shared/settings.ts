@@ -1,0 +1,41 @@
+// The studio's settings: one schema for electron-store (Electron) and the browser bridge's JSON file.
+import { z } from 'zod';
+
+export const DeviceChoiceSchema = z.object({
+  /** The browser's device id; it can change between runs, so the label is kept too. */
+  deviceId: z.string().max(512),
+  /** The device's name as the system shows it; used to find it again when the id changed. */
+  label: z.string().max(256),
+});
+export type DeviceChoice = z.infer<typeof DeviceChoiceSchema>;
+
+export const SettingsSchema = z.object({
+  /** The name the host appears under on the Stage. */
+  hostName: z.string().max(48).default(''),
+  /** The title of the last Space, offered again next time. */
+  lastSpaceTitle: z.string().max(120).default(''),
+  /** The microphone to use; null means the system default. */
+  inputDevice: DeviceChoiceSchema.nullable().default(null),
+  /** Where the host hears the Space; null means the system default. */
+  outputDevice: DeviceChoiceSchema.nullable().default(null),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({});
+}
+
+/** Reads stored settings leniently: unknown keys are dropped and invalid ones fall back to defaults. */
+export function readSettings(stored: unknown): Settings {
+  const base = defaultSettings();
+  if (typeof stored !== 'object' || stored === null) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const key of Object.keys(base) as Array<keyof Settings>) {
+    const field = SettingsSchema.shape[key].safeParse((stored as Record<string, unknown>)[key]);
+    if (field.success) out[key] = field.data;
+  }
+  return out as Settings;
+}
