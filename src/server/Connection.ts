@@ -27,12 +27,17 @@ export class Connection {
   /** The Space and Member this connection joined, if any. */
   #joined: { space: Space; member: Member } | undefined;
   #refusals = 0;
+  /** Requests run one at a time, in arrival order, so answers come back in order and state changes
+   * from one client never interleave. */
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(ws: WebSocket, sfu: Sfu, logger: Logger) {
     this.#ws = ws;
     this.#sfu = sfu;
     this.#logger = logger;
-    ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      this.#queue = this.#queue.then(() => this.#onFrame(data, isBinary));
+    });
     ws.on('close', () => this.#onClose());
     ws.on('error', (error) => this.#logger.warn('socket error', { error }));
   }
@@ -45,7 +50,7 @@ export class Connection {
     this.#send({ kind: 'event', event, data } as ServerMessage);
   };
 
-  #onFrame(data: RawData, isBinary: boolean): void {
+  async #onFrame(data: RawData, isBinary: boolean): Promise<void> {
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (!this.#limiter.take()) {
       if (++this.#refusals > MAX_REFUSALS) {
@@ -65,7 +70,7 @@ export class Connection {
       this.#replyError(parsed.id, parsed.error);
       return;
     }
-    void this.#dispatch(parsed.request);
+    await this.#dispatch(parsed.request);
   }
 
   async #dispatch(request: ClientRequest): Promise<void> {
