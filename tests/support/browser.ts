@@ -1,0 +1,30 @@
+// Debian's Chromium driven by playwright-core, with a WAV file as the fake microphone.
+import { chromium, type Browser } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM = process.env.HOSTLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launchChromium(options: { micWav?: string; loop?: boolean; headless?: boolean } = {}): Promise<Browser> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-quic',
+    // Headless tabs in the background must keep their audio clocks and timers running.
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+  ];
+  if (options.micWav) args.push(`--use-file-for-fake-audio-capture=${options.micWav}${options.loop === false ? '%noloop' : ''}`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: options.headless ?? true, args });
+}
