@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import '../../src/renderer/bridge/studio';
 
 const require = createRequire(import.meta.url);
 
@@ -30,13 +31,17 @@ describe.skipIf(!binary)('the desktop studio in Electron', () => {
     const { _electron } = await import('playwright-core');
     const app = await _electron.launch({ executablePath: binary!, args: [join(import.meta.dirname, '..', '..')] });
     try {
-      const window = await app.firstWindow();
-      await window.waitForLoadState('domcontentloaded');
-      expect(await window.title()).toBe('Hostline Studio');
-      expect(await window.evaluate(() => window.studio?.runtime)).toBe('electron');
-      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      const page = await app.firstWindow();
+      await page.waitForLoadState('domcontentloaded');
+      expect(await page.title()).toBe('Hostline Studio');
+      expect(await page.evaluate(() => window.studio?.runtime)).toBe('electron');
+      expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       const prefs = await app.evaluate(({ BrowserWindow }) => {
-        const wp = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
+        // getLastWebPreferences exists at run time but not in every version's typings.
+        const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as {
+          getLastWebPreferences(): { contextIsolation?: boolean; sandbox?: boolean; nodeIntegration?: boolean } | null;
+        };
+        const wp = contents.getLastWebPreferences();
         return { contextIsolation: wp?.contextIsolation, sandbox: wp?.sandbox, nodeIntegration: wp?.nodeIntegration };
       });
       expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });

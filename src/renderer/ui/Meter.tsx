@@ -16,6 +16,9 @@ export function Meter({ meter, label }: { meter: LevelMeter | undefined; label: 
     let frame = 0;
     let peakHold = FLOOR_DB;
     let peakHeldAt = 0;
+    // Meter ballistics: rise at once, fall at 24 dB a second, so speech reads as a level, not flicker.
+    let shown = FLOOR_DB;
+    let lastFrame = 0;
     const draw = (now: number) => {
       frame = requestAnimationFrame(draw);
       const el = canvas.current;
@@ -23,7 +26,10 @@ export function Meter({ meter, label }: { meter: LevelMeter | undefined; label: 
       if (!el || !ctx) return;
       const reading = meter?.latest;
       const fresh = reading && now - reading.wallTime < 250;
-      const rmsDb = fresh ? toDb(reading.rms) : FLOOR_DB;
+      const dt = lastFrame ? (now - lastFrame) / 1000 : 0;
+      lastFrame = now;
+      shown = Math.max(fresh ? toDb(reading.rms) : FLOOR_DB, shown - 24 * dt);
+      const rmsDb = shown;
       const peakDb = fresh ? toDb(reading.peak) : FLOOR_DB;
       if (peakDb >= peakHold || now - peakHeldAt > 1500) {
         peakHold = peakDb;
