@@ -24,8 +24,8 @@ export class Connection {
   readonly #sfu: Sfu;
   readonly #logger: Logger;
   readonly #limiter = new RateLimiter(RATE_PER_SECOND, RATE_BURST);
-  /** The Space and Member this connection joined, if any. */
-  #joined: { space: Space; member: Member } | undefined;
+  /** The Space and Member this connection joined, if any, and which attachment of the member it is. */
+  #joined: { space: Space; member: Member; attachment: number } | undefined;
   #refusals = 0;
   /** Requests run one at a time, in arrival order, so answers come back in order and state changes
    * from one client never interleave. */
@@ -77,7 +77,9 @@ export class Connection {
     try {
       const access = REQUEST_ACCESS[request.type];
       if (access !== 'anyone') {
-        if (!this.#joined) throw new ProtocolError('not_joined', `${request.type} needs a joined space`);
+        if (!this.#joined || (this.#joined.member.closed && this.#joined.space.status === 'live')) {
+          throw new ProtocolError('not_joined', `${request.type} needs a joined space`);
+        }
         if (!roleMayAccess(this.#joined.member.role, access)) {
           throw new ProtocolError('forbidden', `a ${this.#joined.member.role} may not ${request.type}`);
         }
@@ -99,8 +101,8 @@ export class Connection {
     return {
       sfu: this.#sfu,
       joined: this.#joined,
-      attach: (space, member) => {
-        this.#joined = { space, member };
+      attach: (space, member, attachment) => {
+        this.#joined = { space, member, attachment };
       },
       detach: () => {
         this.#joined = undefined;
@@ -121,6 +123,6 @@ export class Connection {
   #onClose(): void {
     const joined = this.#joined;
     this.#joined = undefined;
-    if (joined) joined.space.leave(joined.member.id, 'disconnected');
+    if (joined && !joined.member.closed) joined.space.disconnect(joined.member, joined.attachment);
   }
 }

@@ -1,9 +1,11 @@
-// One person joined to a Space through one connection: their role, and the mediasoup transports,
-// producers and consumers they own. Closing a Member closes all of those.
+// One person in a Space: identity, role, place, and the mediasoup transports, producers and consumers
+// of their current connection. A Member outlives a dropped connection for the grace period, so a
+// reconnecting client resumes the same role, queue position and stage place.
 import type { types as ms } from 'mediasoup';
+import { randomBytes } from 'node:crypto';
 import type { EventMap, EventType } from '../shared/protocol.js';
 import type { Role } from '../shared/roles.js';
-import type { StageMember } from '../shared/space.js';
+import { RateLimiter } from './RateLimiter.js';
 
 export type PushEvent = <E extends EventType>(event: E, data: EventMap[E]) => void;
 
@@ -12,48 +14,88 @@ export class Member {
   readonly userId: string;
   readonly displayName: string;
   readonly joinedAt = Date.now();
+  /** Secret the client presents to resume after a dropped connection. */
+  readonly resumeToken = randomBytes(18).toString('base64url');
   role: Role;
-  /** Sends an event to this member's connection. */
-  readonly push: PushEvent;
+  /** When they last came on stage (orders the Stage) or became co-host. */
+  stageSince = 0;
+  /** May raise a hand even when only invited people may (granted by their invitation link). */
+  canRequest: boolean;
+  /** A pending invitation to the stage. */
+  invitation: { as: 'speaker' | 'cohost'; from: string } | null = null;
+  /** Muted by themselves or a host; kept across reconnects and re-produced producers. */
+  muted = false;
+  readonly reactionLimiter = new RateLimiter(2, 5);
   readonly transports = new Map<string, ms.WebRtcTransport>();
   readonly producers = new Map<string, ms.Producer>();
   readonly consumers = new Map<string, ms.Consumer>();
+  /** Sends to the current connection; undefined while disconnected. */
+  #push: PushEvent | undefined;
+  /** Counts attachments, so a stale connection's late close cannot detach a resumed one. */
+  #attachment = 0;
   #closed = false;
 
-  constructor(init: { id: string; userId: string; displayName: string; role: Role; push: PushEvent }) {
+  constructor(init: { id: string; userId: string; displayName: string; role: Role; canRequest: boolean; push: PushEvent }) {
     this.id = init.id;
     this.userId = init.userId;
     this.displayName = init.displayName;
     this.role = init.role;
-    this.push = init.push;
+    this.canRequest = init.canRequest;
+    this.#push = init.push;
+    this.#attachment = 1;
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  toStageMember(): StageMember {
-    const producer = [...this.producers.values()][0];
-    return {
-      memberId: this.id,
-      displayName: this.displayName,
-      role: this.role,
-      live: producer !== undefined,
-      muted: producer?.paused ?? false,
-    };
+  get connected(): boolean {
+    return this.#push !== undefined && !this.#closed;
+  }
+
+  get attachment(): number {
+    return this.#attachment;
+  }
+
+  push: PushEvent = (event, data) => {
+    this.#push?.(event, data);
+  };
+
+  /** Binds a (new) connection; returns its attachment number. */
+  attach(push: PushEvent): number {
+    this.#push = push;
+    return ++this.#attachment;
+  }
+
+  /** The connection dropped: media stops, the place is kept. */
+  detach(): void {
+    this.#push = undefined;
+    this.closeMedia();
   }
 
   transport(transportId: string): ms.WebRtcTransport | undefined {
     return this.transports.get(transportId);
   }
 
+  /** Closes the send transports (and so the producers) when they leave the stage. */
+  closeSending(): void {
+    for (const transport of this.transports.values()) {
+      if (transport.appData.direction === 'send') transport.close();
+    }
+  }
+
   /** Closes every transport, which closes this member's producers and consumers with them. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  closeMedia(): void {
     for (const transport of this.transports.values()) transport.close();
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#push = undefined;
+    this.closeMedia();
   }
 }

@@ -5,6 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { ModerationStore } from './ModerationStore.js';
 import { Space } from './Space.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
@@ -16,12 +17,14 @@ export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
 
 const HOST_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const USER_TOKEN_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 
 export class Sfu {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
+  readonly moderation: ModerationStore;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
 
@@ -30,6 +33,7 @@ export class Sfu {
     this.logger = logger;
     this.pool = pool;
     this.tokens = new TokenSigner(config.tokenSecret);
+    this.moderation = new ModerationStore(config.dataDir);
   }
 
   static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {
@@ -54,19 +58,59 @@ export class Sfu {
     }
   }
 
-  async createSpace(title: string, hostName: string) {
+  /** The user id a user token carries, or a new one when it is missing or invalid. */
+  identify(userToken: string | undefined, fallbackPrefix: string): string {
+    if (userToken) {
+      const verified = this.tokens.verify(userToken, 'user');
+      if (verified.ok) return verified.claims.userId;
+    }
+    return `${fallbackPrefix}-${randomBytes(9).toString('base64url')}`;
+  }
+
+  userToken(userId: string): string {
+    return this.tokens.sign({ kind: 'user', userId }, USER_TOKEN_TTL_MS);
+  }
+
+  invitation(spaceId: string, canRequest: boolean): string {
+    return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
+  }
+
+  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited' }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
-    const space = new Space({ id, title, router, logger: this.logger.child({ spaceId: id }) });
+    const hostUserId = this.identify(init.userToken, 'host');
+    const space = new Space({
+      id,
+      title: init.title,
+      router,
+      logger: this.logger.child({ spaceId: id }),
+      policy: {
+        maxSpeakers: this.config.maxSpeakers,
+        maxCohosts: this.config.maxCohosts,
+        requestPolicy: init.requestPolicy ?? 'everyone',
+      },
+      graceMs: this.config.graceMs,
+      moderation: this.moderation,
+      hostUserId,
+    });
+    await space.start();
     this.#spaces.set(id, space);
     space.once('ended', () => this.#spaces.delete(id));
-    this.logger.info('space created', { spaceId: id, title });
+    this.logger.info('space created', { spaceId: id, title: init.title });
     const hostToken = this.tokens.sign(
-      { spaceId: id, role: 'host', userId: `host-${randomBytes(6).toString('base64url')}`, displayName: hostName },
+      { kind: 'join', spaceId: id, role: 'host', userId: hostUserId, displayName: init.hostName },
       HOST_TOKEN_TTL_MS,
     );
-    const listenerInvite = this.tokens.sign({ spaceId: id, role: 'listener' }, INVITE_TTL_MS);
-    return { space, hostToken, listenerInvite };
+    return { space, hostToken, listenerInvite: this.invitation(id, false) };
+  }
+
+  /** Finds the Space and member a resume token belongs to. */
+  resumable(resumeToken: string) {
+    for (const space of this.#spaces.values()) {
+      const member = space.memberByResumeToken(resumeToken);
+      if (member) return { space, member };
+    }
+    return undefined;
   }
 
   async createWebRtcTransport(space: Space): Promise<ms.WebRtcTransport> {

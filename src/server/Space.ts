@@ -1,51 +1,103 @@
-// A Space: one mediasoup router, the Members joined to it, and the Stage. It owns the truth about who
-// is in the Space; the signaling layer only asks it to change and reports back.
+// A Space: one mediasoup router, the Members in it, the Stage, the speaker queue, and the rules that
+// govern them. It owns the truth about who may do what; every change goes through a method here that
+// checks the actor first, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
-import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
 import { ProtocolError } from '../shared/errors.js';
-import { isOnStage, type Role } from '../shared/roles.js';
-import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
+import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
+import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
+import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { Logger } from './logger.js';
 import { Member, type PushEvent } from './Member.js';
+import type { ModerationStore } from './ModerationStore.js';
+import { SpeakerQueue } from './SpeakerQueue.js';
+import { SpeakingTracker } from './SpeakingTracker.js';
 
 export type SpaceEvents = {
   /** The Space ended and released its router; it can be forgotten. */
   ended: [reason: string];
+  /** A member is gone for good (left, removed, or their grace period ran out). */
+  memberleft: [member: Member];
 };
 
 const ROLE_ORDER: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
-/** Bursts of joins and leaves are folded into one state broadcast per this many milliseconds. */
+/** Bursts of changes are folded into one state broadcast per this many milliseconds. */
 const STATE_BROADCAST_MS = 100;
+/** Reactions are folded into one broadcast per this many milliseconds. */
+const REACTION_BROADCAST_MS = 250;
+
+/** What every member's snapshot shares, computed once per broadcast. */
+interface CommonState {
+  base: Omit<SpaceSnapshot, 'you' | 'host'>;
+  hostView: HostView;
+  now: number;
+}
+
+export interface SpaceInit {
+  id: string;
+  title: string;
+  router: ms.Router;
+  logger: Logger;
+  policy: SpacePolicy;
+  /** How long a dropped member keeps their place (and a dropped host their powers). */
+  graceMs: number;
+  moderation: ModerationStore;
+  /** The user who opened the Space; their block list keeps people out. */
+  hostUserId: string;
+}
 
 export class Space extends TypedEmitter<SpaceEvents> {
   readonly id: string;
   readonly title: string;
   readonly startedAt = Date.now();
   readonly router: ms.Router;
+  readonly hostUserId: string;
   readonly #logger: Logger;
-  /** Everyone joined, by member id, in join order. */
+  readonly #policy: SpacePolicy;
+  readonly #graceMs: number;
+  readonly #moderation: ModerationStore;
+  /** Everyone in the Space (connected or within their grace period), in join order. */
   readonly #members = new Map<string, Member>();
+  /** Users removed from this Space; they cannot rejoin it. */
+  readonly #banned = new Set<string>();
+  readonly #queue = new SpeakerQueue();
+  #speaking: SpeakingTracker | undefined;
+  /** Grace timers of disconnected members. */
+  readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  #hostAwayUntil: number | null = null;
   #status: SpaceStatus = 'live';
-  /** Pending coalesced state broadcast, if one is scheduled. */
   #stateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Reactions waiting for the next folded broadcast. */
+  #reactions: ReactionBurst = { counts: {}, recent: [] };
+  #reactionTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(init: { id: string; title: string; router: ms.Router; logger: Logger }) {
+  constructor(init: SpaceInit) {
     super();
     this.id = init.id;
     this.title = init.title;
     this.router = init.router;
+    this.hostUserId = init.hostUserId;
     this.#logger = init.logger;
+    this.#policy = { ...init.policy };
+    this.#graceMs = init.graceMs;
+    this.#moderation = init.moderation;
     this.router.observer.once('close', () => this.end('the media router closed'));
+  }
+
+  /** Starts the speaking observer; call once after construction. */
+  async start(): Promise<void> {
+    this.#speaking = await SpeakingTracker.create(this.router, (memberIds) => {
+      this.broadcast('space.speaking', { memberIds });
+    });
   }
 
   get status(): SpaceStatus {
     return this.#status;
   }
 
-  get memberCount(): number {
-    return this.#members.size;
+  get policy(): Readonly<SpacePolicy> {
+    return this.#policy;
   }
 
   member(memberId: string): Member | undefined {
@@ -56,63 +108,261 @@ export class Space extends TypedEmitter<SpaceEvents> {
     return [...this.#members.values()];
   }
 
-  snapshot(): SpaceSnapshot {
-    const all = this.members();
-    return {
-      spaceId: this.id,
-      title: this.title,
-      status: this.#status,
-      startedAt: this.startedAt,
-      stage: all
-        .filter((m) => isOnStage(m.role))
-        .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.joinedAt - b.joinedAt)
-        .map((m) => m.toStageMember()),
-      listenerCount: all.filter((m) => m.role === 'listener').length,
-    };
+  memberByResumeToken(resumeToken: string): Member | undefined {
+    return this.members().find((m) => m.resumeToken === resumeToken);
   }
 
   producers(): ProducerInfo[] {
     return this.members().flatMap((m) =>
-      [...m.producers.values()].map((p) => ({
-        producerId: p.id,
-        memberId: m.id,
-        displayName: m.displayName,
-        paused: p.paused,
-      })),
+      [...m.producers.values()].map((p) => ({ producerId: p.id, memberId: m.id, displayName: m.displayName, paused: p.paused })),
     );
   }
 
-  join(init: { userId: string; displayName: string; role: Role; push: PushEvent }): Member {
+  // ---- joining, leaving, resuming -------------------------------------------------------------------
+
+  join(init: { userId: string; displayName: string; role: Role; canRequest: boolean; push: PushEvent }): Member {
     this.#assertLive();
+    if (this.#banned.has(init.userId)) throw new ProtocolError('banned', 'you were removed from this space');
+    if (this.#blockedByHosts(init.userId)) throw new ProtocolError('banned', 'the host has blocked you');
+    if (init.role === 'host' && this.members().some((m) => m.role === 'host')) {
+      // The host's token again (a second studio window): refuse rather than have two hosts.
+      throw new ProtocolError('conflict', 'the host is already here; resume instead of joining again');
+    }
     const member = new Member({ id: randomUUID(), ...init });
+    if (isOnStage(member.role)) member.stageSince = Date.now();
     this.#members.set(member.id, member);
     this.#logger.info('member joined', { memberId: member.id, role: member.role });
     this.scheduleStateBroadcast();
     return member;
   }
 
-  leave(memberId: string, why: string): void {
-    const member = this.#members.get(memberId);
-    if (!member) return;
-    this.#members.delete(memberId);
-    member.close();
-    this.#logger.info('member left', { memberId, role: member.role, why });
-    if (member.role === 'host' && this.#status === 'live') {
-      this.end('the host left');
-      return;
+  /** Re-binds a member within their grace period to a new connection. */
+  resume(member: Member, push: PushEvent): number {
+    this.#assertLive();
+    clearTimeout(this.#graceTimers.get(member.id));
+    this.#graceTimers.delete(member.id);
+    // A half-open old connection may still hold media; the new one starts clean.
+    member.closeMedia();
+    const attachment = member.attach(push);
+    if (member.role === 'host') this.#hostAwayUntil = null;
+    this.#logger.info('member resumed', { memberId: member.id, role: member.role });
+    this.scheduleStateBroadcast();
+    return attachment;
+  }
+
+  /** The member's connection dropped: keep their place for the grace period. */
+  disconnect(member: Member, attachment: number): void {
+    if (member.closed || member.attachment !== attachment || this.#status !== 'live') return;
+    member.detach();
+    this.#logger.info('member disconnected', { memberId: member.id, role: member.role, graceMs: this.#graceMs });
+    if (member.role === 'host') this.#hostAwayUntil = Date.now() + this.#graceMs;
+    this.#graceTimers.set(
+      member.id,
+      setTimeout(() => {
+        this.#graceTimers.delete(member.id);
+        if (member.role === 'host') this.#hostGone(member, 'the host did not come back');
+        else this.#remove(member, 'did not come back');
+      }, this.#graceMs),
+    );
+    this.scheduleStateBroadcast();
+  }
+
+  /** Leaving on purpose. A host leaving hands over to a co-host, or ends the Space. */
+  leave(member: Member): void {
+    if (member.role === 'host') this.#hostGone(member, 'the host left');
+    else this.#remove(member, 'left');
+  }
+
+  // ---- the speaker queue ----------------------------------------------------------------------------
+
+  raiseHand(member: Member): number {
+    if (member.role !== 'listener') throw new ProtocolError('conflict', 'you are already on stage');
+    if (!this.#mayRequest(member)) {
+      throw new ProtocolError('forbidden', 'only people the host invited may ask to speak in this space');
+    }
+    const position = this.#queue.raise(member.id, Date.now());
+    this.scheduleStateBroadcast();
+    return position;
+  }
+
+  lowerHand(member: Member): void {
+    if (!this.#queue.remove(member.id)) throw new ProtocolError('conflict', 'your hand is not raised');
+    this.scheduleStateBroadcast();
+  }
+
+  approve(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (!this.#queue.has(target.id)) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
+    this.#assertRoomFor('speaker');
+    this.#queue.answer(target.id, Date.now());
+    this.#setRole(target, 'speaker');
+    this.#logger.info('request approved', { memberId: target.id, by: actor.id });
+  }
+
+  decline(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (!this.#queue.answer(target.id, Date.now())) {
+      throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     }
     this.scheduleStateBroadcast();
   }
 
-  /** Registers a new producer and tells everyone else so they can consume it. */
-  addProducer(member: Member, producer: ms.Producer): void {
+  moveHand(actor: Member, targetId: string, direction: 'up' | 'down'): number {
+    const target = this.#target(actor, targetId);
+    const position = this.#queue.move(target.id, direction);
+    if (position === undefined) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
+    this.scheduleStateBroadcast();
+    return position;
+  }
+
+  // ---- the stage ------------------------------------------------------------------------------------
+
+  invite(actor: Member, targetId: string, as: 'speaker' | 'cohost'): void {
+    if (as === 'cohost' && actor.role !== 'host') throw new ProtocolError('forbidden', 'only the host invites co-hosts');
+    const target = this.#target(actor, targetId);
+    if (target.role !== 'listener') throw new ProtocolError('conflict', `${target.displayName} is already on stage`);
+    this.#assertRoomFor(as);
+    target.invitation = { as, from: actor.displayName };
+    // An invitation counts as the host's permission to ask, whatever the policy.
+    target.canRequest = true;
+    this.scheduleStateBroadcast();
+  }
+
+  answerInvitation(member: Member, accept: boolean): void {
+    const invitation = member.invitation;
+    if (!invitation) throw new ProtocolError('conflict', 'you have no invitation to answer');
+    if (accept) this.#assertRoomFor(invitation.as);
+    member.invitation = null;
+    if (accept) {
+      this.#queue.remove(member.id);
+      this.#setRole(member, invitation.as);
+    } else {
+      this.scheduleStateBroadcast();
+    }
+  }
+
+  stepDown(member: Member): void {
+    this.#setRole(member, 'listener');
+  }
+
+  removeFromStage(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
+    this.#setRole(target, 'listener');
+  }
+
+  promote(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (target.role !== 'speaker') throw new ProtocolError('conflict', 'only a speaker on stage can become a co-host');
+    this.#assertRoomFor('cohost');
+    this.#setRole(target, 'cohost');
+  }
+
+  demote(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (target.role !== 'cohost') throw new ProtocolError('conflict', `${target.displayName} is not a co-host`);
+    // A demoted co-host stays on stage as a speaker when there is room, else goes to the audience.
+    this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener');
+  }
+
+  transferHost(actor: Member, targetId: string): void {
+    const target = this.#target(actor, targetId);
+    if (target.role !== 'cohost') throw new ProtocolError('conflict', 'the host role goes to a co-host');
+    target.role = 'host';
+    actor.role = 'cohost';
+    this.#logger.info('host transferred', { from: actor.id, to: target.id });
+    this.scheduleStateBroadcast();
+  }
+
+  // ---- moderation -----------------------------------------------------------------------------------
+
+  async mute(actor: Member, targetId: string): Promise<void> {
+    const target = this.#target(actor, targetId);
+    if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
+    await this.setMuted(target, true);
+  }
+
+  async muteAll(actor: Member): Promise<number> {
+    const targets = this.members().filter((m) => m !== actor && isOnStage(m.role) && mayActOn(actor.role, m.role) && !m.muted);
+    await Promise.all(targets.map((m) => this.setMuted(m, true)));
+    return targets.length;
+  }
+
+  /** Mutes or unmutes a member: the flag survives reconnects, the producer follows it. */
+  async setMuted(member: Member, muted: boolean): Promise<void> {
+    member.muted = muted;
+    await Promise.all([...member.producers.values()].map((p) => (muted ? p.pause() : p.resume())));
+    this.scheduleStateBroadcast();
+  }
+
+  removeFromSpace(actor: Member, targetId: string, reason = 'a host removed you from this space'): void {
+    const target = this.#target(actor, targetId);
+    this.#banned.add(target.userId);
+    target.push('space.removed', { reason });
+    this.#logger.info('member removed from space', { memberId: target.id, by: actor.id });
+    this.#remove(target, 'removed');
+  }
+
+  block(actor: Member, targetId: string): void {
+    const target = this.#members.get(targetId);
+    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+    this.#moderation.block(actor.userId, { userId: target.userId, displayName: target.displayName });
+    // The host's block list keeps people out of the host's spaces, this one included.
+    if (actor.role === 'host' && mayActOn('host', target.role)) this.removeFromSpace(actor, targetId, 'the host has blocked you');
+  }
+
+  report(actor: Member, targetId: string, reason: string): string {
+    const target = this.#members.get(targetId);
+    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+    return this.#moderation.report({
+      spaceId: this.id,
+      spaceTitle: this.title,
+      reporter: { userId: actor.userId, displayName: actor.displayName },
+      reported: { userId: target.userId, displayName: target.displayName },
+      reason,
+    }).id;
+  }
+
+  react(member: Member, reaction: Reaction): void {
+    if (!member.reactionLimiter.take()) throw new ProtocolError('rate_limited', 'slow down: at most 2 reactions a second');
+    this.#reactions.counts[reaction] = (this.#reactions.counts[reaction] ?? 0) + 1;
+    this.#reactions.recent.push({ displayName: member.displayName, reaction });
+    if (this.#reactions.recent.length > 8) this.#reactions.recent.shift();
+    this.#reactionTimer ??= setTimeout(() => {
+      this.#reactionTimer = undefined;
+      const burst = this.#reactions;
+      this.#reactions = { counts: {}, recent: [] };
+      this.broadcast('space.reactions', burst);
+    }, REACTION_BROADCAST_MS);
+  }
+
+  setRequestPolicy(policy: RequestPolicy): void {
+    this.#policy.requestPolicy = policy;
+    this.scheduleStateBroadcast();
+  }
+
+  findListeners(query: string, limit: number) {
+    const needle = query.trim().toLowerCase();
+    const all = this.members().filter((m) => m.role === 'listener' && m.connected && m.displayName.toLowerCase().includes(needle));
+    return {
+      total: all.length,
+      listeners: all.slice(0, limit).map((m) => ({ memberId: m.id, displayName: m.displayName, handRaised: this.#queue.has(m.id) })),
+    };
+  }
+
+  // ---- media ----------------------------------------------------------------------------------------
+
+  /** Registers a new producer, applies the member's mute, and tells everyone else. */
+  async addProducer(member: Member, producer: ms.Producer): Promise<void> {
     member.producers.set(producer.id, producer);
+    if (member.muted) await producer.pause();
     producer.observer.once('close', () => {
       member.producers.delete(producer.id);
       if (this.#status !== 'live') return;
       this.broadcast('producer.removed', { producerId: producer.id }, member.id);
       this.scheduleStateBroadcast();
     });
+    await this.#speaking?.add(producer, member.id);
     this.broadcast(
       'producer.added',
       { producerId: producer.id, memberId: member.id, displayName: member.displayName, paused: producer.paused },
@@ -120,6 +370,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
     );
     this.scheduleStateBroadcast();
   }
+
+  // ---- state ----------------------------------------------------------------------------------------
 
   broadcast<E extends EventType>(event: E, data: EventMap[E], exceptMemberId?: string): void {
     for (const member of this.#members.values()) {
@@ -131,8 +383,25 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (this.#stateTimer || this.#status !== 'live') return;
     this.#stateTimer = setTimeout(() => {
       this.#stateTimer = undefined;
-      if (this.#status === 'live') this.broadcast('space.state', this.snapshot());
+      if (this.#status === 'live') this.#broadcastState();
     }, STATE_BROADCAST_MS);
+  }
+
+  /** Who holds which role, the queue, mutes and policy: what a refused request must leave unchanged. */
+  summary() {
+    return {
+      status: this.#status,
+      policy: { ...this.#policy },
+      members: this.members().map((m) => ({ id: m.id, role: m.role, muted: m.muted, connected: m.connected, invitation: m.invitation })),
+      queue: this.#queue.entries().map((h) => h.memberId),
+      banned: [...this.#banned],
+      producers: this.producers(),
+    };
+  }
+
+  /** The Space as `member` sees it. */
+  snapshotFor(member: Member): SpaceSnapshot {
+    return this.#personalise(this.#commonState(), member);
   }
 
   /** Ends the Space for everyone: tells them why, closes every member and the router. Idempotent. */
@@ -140,17 +409,174 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (this.#status === 'ended') return;
     this.#status = 'ended';
     clearTimeout(this.#stateTimer);
-    this.#stateTimer = undefined;
+    clearTimeout(this.#reactionTimer);
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
     this.#logger.info('space ended', { reason });
-    const snapshot = this.snapshot();
+    const common = this.#commonState();
     for (const member of this.#members.values()) {
-      member.push('space.state', snapshot);
+      member.push('space.state', this.#personalise(common, member));
       member.push('space.ended', { reason });
       member.close();
     }
     this.#members.clear();
     if (!this.router.closed) this.router.close();
     this.safeEmit('ended', reason);
+  }
+
+  #broadcastState(): void {
+    const common = this.#commonState();
+    for (const member of this.#members.values()) {
+      if (member.connected) member.push('space.state', this.#personalise(common, member));
+    }
+  }
+
+  /** The parts of the state everyone sees, computed once per broadcast. */
+  #commonState(): CommonState {
+    const all = this.members();
+    const stage: StageMember[] = all
+      .filter((m) => isOnStage(m.role))
+      .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.stageSince - b.stageSince)
+      .map((m) => {
+        const producer = [...m.producers.values()][0];
+        return {
+          memberId: m.id,
+          displayName: m.displayName,
+          role: m.role,
+          live: producer !== undefined,
+          muted: m.muted,
+          speaking: this.#speaking?.isSpeaking(m.id) ?? false,
+          connected: m.connected,
+        };
+      });
+    const now = Date.now();
+    const hostView: HostView = {
+      queue: this.#queue.entries().map((hand, i) => ({
+        memberId: hand.memberId,
+        displayName: this.#members.get(hand.memberId)?.displayName ?? '',
+        position: i + 1,
+        raisedAt: hand.raisedAt,
+      })),
+      talkTimeMs: this.#speaking?.talkTimeMs() ?? {},
+      invited: all.filter((m) => m.invitation).map((m) => ({ memberId: m.id, displayName: m.displayName, as: m.invitation!.as })),
+    };
+    return {
+      base: {
+        spaceId: this.id,
+        title: this.title,
+        status: this.#status,
+        startedAt: this.startedAt,
+        stage,
+        listenerCount: all.filter((m) => m.role === 'listener' && m.connected).length,
+        queueLength: this.#queue.length,
+        policy: { ...this.#policy },
+        hostAwayUntil: this.#hostAwayUntil,
+        serverTime: now,
+      },
+      hostView,
+      now,
+    };
+  }
+
+  #personalise(common: CommonState, member: Member): SpaceSnapshot {
+    const position = this.#queue.position(member.id);
+    return {
+      ...common.base,
+      you: {
+        memberId: member.id,
+        role: member.role,
+        canRequest: member.role === 'listener' && this.#mayRequest(member),
+        hand:
+          position === undefined
+            ? null
+            : {
+                position,
+                raisedAt: this.#queue.raisedAt(member.id)!,
+                estimatedWaitMs: this.#queue.estimateWaitMs(position, common.now),
+              },
+        invitation: member.invitation,
+        muted: member.muted,
+      },
+      ...(isHostRole(member.role) ? { host: common.hostView } : {}),
+    };
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------
+
+  #mayRequest(member: Member): boolean {
+    return this.#policy.requestPolicy === 'everyone' || member.canRequest;
+  }
+
+  #blockedByHosts(userId: string): boolean {
+    const hosts = new Set([this.hostUserId, ...this.members().filter((m) => m.role === 'host').map((m) => m.userId)]);
+    return [...hosts].some((hostUserId) => this.#moderation.isBlocked(hostUserId, userId));
+  }
+
+  /** The member an action targets, checked against the actor's authority over them. */
+  #target(actor: Member, targetId: string): Member {
+    const target = this.#members.get(targetId);
+    if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+    if (!mayActOn(actor.role, target.role)) {
+      throw new ProtocolError('forbidden', `a ${actor.role} may not act on the ${target.role}`);
+    }
+    return target;
+  }
+
+  #count(role: Role): number {
+    return this.members().filter((m) => m.role === role).length;
+  }
+
+  #assertRoomFor(role: 'speaker' | 'cohost'): void {
+    const limit = role === 'speaker' ? this.#policy.maxSpeakers : this.#policy.maxCohosts;
+    if (this.#count(role) >= limit) {
+      throw new ProtocolError(
+        'stage_full',
+        role === 'speaker' ? `the stage is full (${limit} speakers); move someone to the audience first` : `there are already ${limit} co-hosts`,
+      );
+    }
+  }
+
+  #setRole(member: Member, role: Role): void {
+    const wasOnStage = isOnStage(member.role);
+    member.role = role;
+    if (isOnStage(role) && !wasOnStage) {
+      member.stageSince = Date.now();
+      member.invitation = null;
+      this.#queue.remove(member.id);
+    }
+    if (!isOnStage(role) && wasOnStage) {
+      // Back in the audience: their audio stops and their mute resets for next time.
+      member.closeSending();
+      member.muted = false;
+    }
+    this.#logger.info('role changed', { memberId: member.id, role });
+    this.scheduleStateBroadcast();
+  }
+
+  /** The host is gone for good: the longest-serving co-host takes over, or the Space ends. */
+  #hostGone(host: Member, why: string): void {
+    const successor = this.members()
+      .filter((m) => m.role === 'cohost')
+      .sort((a, b) => Number(b.connected) - Number(a.connected) || a.stageSince - b.stageSince)[0];
+    if (!successor) {
+      this.end(why);
+      return;
+    }
+    this.#hostAwayUntil = null;
+    successor.role = 'host';
+    this.#logger.info('host succession', { from: host.id, to: successor.id, why });
+    this.#remove(host, why);
+  }
+
+  #remove(member: Member, why: string): void {
+    if (!this.#members.delete(member.id)) return;
+    clearTimeout(this.#graceTimers.get(member.id));
+    this.#graceTimers.delete(member.id);
+    this.#queue.remove(member.id);
+    member.close();
+    this.#logger.info('member left', { memberId: member.id, role: member.role, why });
+    this.safeEmit('memberleft', member);
+    this.scheduleStateBroadcast();
   }
 
   #assertLive(): void {

@@ -24,13 +24,23 @@ async function main(): Promise<void> {
   // Built, this file is out/main/sfu.js and the pages are in out/renderer.
   config.staticDir ??= join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
   const logger = new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const server = await startServer(config, { logger });
+  // Handlers first, so a signal during start-up still shuts down cleanly once the server is up.
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let stopping: string | undefined;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = signal;
     logger.info('shutting down', { signal });
-    void server.close().then(() => process.exit(0));
+    // A shutdown that hangs (a stuck worker) must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error('shutdown took over 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000).unref();
+    void (server ? server.close() : Promise.resolve()).then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  server = await startServer(config, { logger });
 }
 
 main().catch((error: unknown) => {

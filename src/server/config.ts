@@ -21,6 +21,12 @@ const ConfigSchema = z
     tokenSecret: z.string().min(32).optional(),
     /** Where the built studio and listener page are (out/renderer). */
     staticDir: z.string().optional(),
+    /** Where block lists and reports are kept; memory only when unset. */
+    dataDir: z.string().optional(),
+    /** How long a dropped member keeps their place, and a dropped host their powers. */
+    graceMs: z.number().int().min(0).max(3_600_000),
+    maxSpeakers: z.number().int().min(0).max(100),
+    maxCohosts: z.number().int().min(0).max(10),
   })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' });
 
@@ -37,6 +43,10 @@ const OPTIONS = [
   { key: 'workers', flag: 'workers', env: 'HOSTLINE_WORKERS', type: 'int', help: 'mediasoup worker processes (default: one per core)' },
   { key: 'studioKey', flag: 'studio-key', env: 'HOSTLINE_STUDIO_KEY', type: 'string', help: 'key a studio must present to create spaces (at least 16 characters)' },
   { key: 'tokenSecret', flag: 'token-secret', env: 'HOSTLINE_TOKEN_SECRET', type: 'string', help: 'HMAC secret for join tokens (at least 32 characters; random if unset)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'HOSTLINE_SFU_DATA_DIR', type: 'string', help: 'folder for block lists and reports (memory only when unset)' },
+  { key: 'graceMs', flag: 'grace-ms', env: 'HOSTLINE_GRACE_MS', type: 'int', help: 'how long a dropped member keeps their place, and a dropped host their powers (default 60000)' },
+  { key: 'maxSpeakers', flag: 'max-speakers', env: 'HOSTLINE_MAX_SPEAKERS', type: 'int', help: 'speakers on stage besides the host and co-hosts (default 10)' },
+  { key: 'maxCohosts', flag: 'max-cohosts', env: 'HOSTLINE_MAX_COHOSTS', type: 'int', help: 'co-hosts per space (default 2)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
 ] as const;
 
@@ -48,6 +58,9 @@ export function defaultConfig(): ServerConfig {
     rtcMaxPort: 49999,
     logLevel: 'info',
     workers: Math.max(1, os.availableParallelism()),
+    graceMs: 60_000,
+    maxSpeakers: 10,
+    maxCohosts: 2,
   };
 }
 

@@ -1,9 +1,9 @@
 // One small handler per request type, keyed by type. Each gets a validated payload and the caller's
 // context; the access table in src/shared/access.ts has already been checked by Connection.
 import type { types as ms } from 'mediasoup';
-import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { RequestData, RequestType, ResponseMap } from '../shared/protocol.js';
+import { isOnStage } from '../shared/roles.js';
 import type { Member, PushEvent } from './Member.js';
 import type { Sfu } from './Sfu.js';
 import type { Space } from './Space.js';
@@ -12,8 +12,8 @@ export interface HandlerContext {
   sfu: Sfu;
   /** Set once the connection has joined a Space. */
   joined: { space: Space; member: Member } | undefined;
-  /** Binds this connection to the member it joined as. */
-  attach(space: Space, member: Member): void;
+  /** Binds this connection to the member it joined (or resumed) as. */
+  attach(space: Space, member: Member, attachment: number): void;
   /** Forgets the joined member (after leave). */
   detach(): void;
   push: PushEvent;
@@ -26,6 +26,9 @@ const EMPTY = {} as Record<string, never>;
 
 function joinedOrThrow(ctx: HandlerContext): { space: Space; member: Member } {
   if (!ctx.joined) throw new ProtocolError('not_joined', 'join a space first');
+  if (ctx.joined.member.closed && ctx.joined.space.status === 'live') {
+    throw new ProtocolError('not_joined', 'you are no longer in this space');
+  }
   if (ctx.joined.space.status !== 'live') throw new ProtocolError('space_ended', 'this space has ended');
   return ctx.joined;
 }
@@ -51,42 +54,44 @@ export const handlers: HandlerTable = {
     return { serverTime: Date.now() };
   },
 
-  async 'space.create'(ctx, { title, hostName, studioKey }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace(title, hostName);
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
-  async 'space.join'(ctx, { token, displayName }) {
-    if (ctx.joined) throw new ProtocolError('already_joined', 'this connection has already joined a space');
-    const verified = ctx.sfu.tokens.verify(token);
+  async 'space.join'(ctx, { token, displayName, userToken }) {
+    if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
+    const verified = ctx.sfu.tokens.verify(token, 'join');
     if (!verified.ok) throw new ProtocolError('unauthenticated', verified.reason);
     const { claims } = verified;
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
     // A host token names its holder; an invitation lets the joiner choose a name.
-    const name = claims.displayName ?? displayName ?? 'Listener';
     const member = space.join({
-      userId: claims.userId ?? `user-${randomUUID()}`,
-      displayName: name,
+      userId: claims.userId ?? ctx.sfu.identify(userToken, 'user'),
+      displayName: claims.displayName ?? displayName ?? 'Listener',
       role: claims.role,
+      canRequest: claims.canRequest ?? false,
       push: ctx.push,
     });
-    ctx.attach(space, member);
-    return {
-      memberId: member.id,
-      spaceId: space.id,
-      role: member.role,
-      routerRtpCapabilities: space.router.rtpCapabilities as ResponseMap['space.join']['routerRtpCapabilities'],
-      snapshot: space.snapshot(),
-      producers: space.producers(),
-    };
+    ctx.attach(space, member, member.attachment);
+    return joinedAnswer(ctx, space, member);
+  },
+
+  async 'space.resume'(ctx, { resumeToken }) {
+    if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
+    const found = ctx.sfu.resumable(resumeToken);
+    if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
+    const attachment = found.space.resume(found.member, ctx.push);
+    ctx.attach(found.space, found.member, attachment);
+    return joinedAnswer(ctx, found.space, found.member);
   },
 
   async 'space.leave'(ctx) {
     const { space, member } = joinedOrThrow(ctx);
     ctx.detach();
-    space.leave(member.id, 'left');
+    space.leave(member);
     return EMPTY;
   },
 
@@ -96,9 +101,29 @@ export const handlers: HandlerTable = {
     return EMPTY;
   },
 
+  async 'space.settings'(ctx, { requestPolicy }) {
+    joinedOrThrow(ctx).space.setRequestPolicy(requestPolicy);
+    return EMPTY;
+  },
+
+  async 'space.invite'(ctx, { canRequest }) {
+    const { space } = joinedOrThrow(ctx);
+    return { invite: ctx.sfu.invitation(space.id, canRequest), listenPath: `/listen/${space.id}` };
+  },
+
+  async 'space.listeners'(ctx, { query, limit }) {
+    return joinedOrThrow(ctx).space.findListeners(query, limit);
+  },
+
+  async 'host.transfer'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.transferHost(member, memberId);
+    return EMPTY;
+  },
+
   async 'transport.create'(ctx, { direction }) {
     const { space, member } = joinedOrThrow(ctx);
-    if (direction === 'send' && member.role === 'listener') {
+    if (direction === 'send' && !isOnStage(member.role)) {
       throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
     }
     if (member.transports.size >= 4) throw new ProtocolError('forbidden', 'too many transports on this connection');
@@ -131,7 +156,7 @@ export const handlers: HandlerTable = {
     const producer = await media('creating the producer', () =>
       transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters }),
     );
-    space.addProducer(member, producer);
+    await space.addProducer(member, producer);
     return { producerId: producer.id };
   },
 
@@ -186,13 +211,123 @@ export const handlers: HandlerTable = {
     await media('resuming the consumer', () => consumer.resume());
     return EMPTY;
   },
+
+  async 'queue.raise'(ctx) {
+    const { space, member } = joinedOrThrow(ctx);
+    return { position: space.raiseHand(member) };
+  },
+
+  async 'queue.lower'(ctx) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.lowerHand(member);
+    return EMPTY;
+  },
+
+  async 'queue.approve'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.approve(member, memberId);
+    return EMPTY;
+  },
+
+  async 'queue.decline'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.decline(member, memberId);
+    return EMPTY;
+  },
+
+  async 'queue.move'(ctx, { memberId, direction }) {
+    const { space, member } = joinedOrThrow(ctx);
+    return { position: space.moveHand(member, memberId, direction) };
+  },
+
+  async 'stage.invite'(ctx, { memberId, as }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.invite(member, memberId, as);
+    return EMPTY;
+  },
+
+  async 'stage.answer'(ctx, { accept }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.answerInvitation(member, accept);
+    return EMPTY;
+  },
+
+  async 'stage.leave'(ctx) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.stepDown(member);
+    return EMPTY;
+  },
+
+  async 'stage.remove'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.removeFromStage(member, memberId);
+    return EMPTY;
+  },
+
+  async 'stage.muteAll'(ctx) {
+    const { space, member } = joinedOrThrow(ctx);
+    return { muted: await media('muting everyone', () => space.muteAll(member)) };
+  },
+
+  async 'cohost.promote'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.promote(member, memberId);
+    return EMPTY;
+  },
+
+  async 'cohost.demote'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.demote(member, memberId);
+    return EMPTY;
+  },
+
+  async 'member.mute'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    await media('muting', () => space.mute(member, memberId));
+    return EMPTY;
+  },
+
+  async 'member.remove'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.removeFromSpace(member, memberId);
+    return EMPTY;
+  },
+
+  async 'member.block'(ctx, { memberId }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.block(member, memberId);
+    return EMPTY;
+  },
+
+  async 'member.report'(ctx, { memberId, reason }) {
+    const { space, member } = joinedOrThrow(ctx);
+    return { reportId: space.report(member, memberId, reason) };
+  },
+
+  async 'reaction.send'(ctx, { reaction }) {
+    const { space, member } = joinedOrThrow(ctx);
+    space.react(member, reaction);
+    return EMPTY;
+  },
 };
 
+/** Muting yourself is a member's state: it survives reconnects and any later producer. */
 async function setPaused(ctx: HandlerContext, producerId: string, paused: boolean) {
   const { space, member } = joinedOrThrow(ctx);
-  const producer = member.producers.get(producerId);
-  if (!producer) throw new ProtocolError('not_found', `no producer ${producerId} of yours`);
-  await media(paused ? 'muting' : 'unmuting', () => (paused ? producer.pause() : producer.resume()));
-  space.scheduleStateBroadcast();
+  if (!member.producers.has(producerId)) throw new ProtocolError('not_found', `no producer ${producerId} of yours`);
+  await media(paused ? 'muting' : 'unmuting', () => space.setMuted(member, paused));
   return EMPTY;
+}
+
+function joinedAnswer(ctx: HandlerContext, space: Space, member: Member): ResponseMap['space.join'] {
+  return {
+    memberId: member.id,
+    spaceId: space.id,
+    role: member.role,
+    routerRtpCapabilities: space.router.rtpCapabilities as ResponseMap['space.join']['routerRtpCapabilities'],
+    snapshot: space.snapshotFor(member),
+    producers: space.producers().filter((p) => p.memberId !== member.id),
+    resumeToken: member.resumeToken,
+    userToken: ctx.sfu.userToken(member.userId),
+  };
 }

@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'forbidden', // the actor's role may not do this
   'not_found', // the Space, transport, producer or consumer does not exist
   'space_ended', // the Space has ended
+  'stage_full', // no room on the Stage for another speaker or co-host
+  'conflict', // the request does not fit the current state (no raised hand, already on stage, …)
+  'banned', // removed from this Space, or blocked by its host
   'rate_limited', // too many requests from this connection
   'media_error', // mediasoup refused the parameters
   'internal', // a bug on our side; logged with details

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
 import type { RtpCapabilitiesWire, RtpParametersWire, TransportOptionsWire } from './media.js';
-import type { SpaceSnapshot } from './space.js';
+import { REACTIONS } from './roles.js';
+import type { ReactionBurst, SpaceSnapshot } from './space.js';
 
 export const PROTOCOL_VERSION = 1;
 /** A frame larger than this is refused with `too_large` before it is parsed. */
@@ -25,22 +26,40 @@ export const SpaceTitleSchema = z
   .max(120, 'a title has at most 120 characters')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a title cannot hold control characters');
 
+const MemberTarget = z.strictObject({ memberId: Id });
+
 /** Every request type with the schema of its data. Adding a request starts here. */
 export const RequestSchemas = {
+  'ping': z.strictObject({}),
   /** A studio opens a new Space; the answer carries the host's token and the listeners' invitation. */
   'space.create': z.strictObject({
     title: SpaceTitleSchema,
     hostName: DisplayNameSchema,
     studioKey: z.string().max(256).optional(),
+    /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
+    userToken: z.string().max(1024).optional(),
+    requestPolicy: z.enum(['everyone', 'invited']).optional(),
   }),
-  /** Join a Space with a token the server signed (host token or listener invitation). */
+  /** Join a Space with a token the server signed (host token or invitation). */
   'space.join': z.strictObject({
     token: z.string().min(1).max(4096),
     displayName: DisplayNameSchema.optional(),
+    /** Identity from an earlier join (kept by the client), so blocks and bans follow the same person. */
+    userToken: z.string().max(1024).optional(),
   }),
+  /** Come back after a dropped connection, within the grace period, with the same role and place. */
+  'space.resume': z.strictObject({ resumeToken: z.string().min(1).max(256) }),
   'space.leave': z.strictObject({}),
   /** Host only: end the Space for everyone. */
   'space.end': z.strictObject({}),
+  /** Hosts: who may ask to speak. */
+  'space.settings': z.strictObject({ requestPolicy: z.enum(['everyone', 'invited']) }),
+  /** Hosts: a new invitation link; `canRequest` lets its holders ask to speak when only invited may. */
+  'space.invite': z.strictObject({ canRequest: z.boolean() }),
+  /** Hosts: find listeners by name, to invite them to speak. */
+  'space.listeners': z.strictObject({ query: z.string().max(48), limit: z.number().int().min(1).max(100) }),
+  /** Host only: hand the host's role to a co-host (the host becomes a co-host). */
+  'host.transfer': MemberTarget,
   'transport.create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
   'transport.connect': z.strictObject({ transportId: Id, dtlsParameters: DtlsParametersSchema }),
   /** Stage only: start sending audio. */
@@ -50,7 +69,9 @@ export const RequestSchemas = {
     rtpParameters: RtpParametersSchema,
   }),
   'producer.close': z.strictObject({ producerId: Id }),
+  /** Mute yourself. */
   'producer.pause': z.strictObject({ producerId: Id }),
+  /** Unmute yourself (nobody can unmute someone else). */
   'producer.resume': z.strictObject({ producerId: Id }),
   /** Ask to hear a producer; the consumer is created paused and resumed by `consumer.resume`. */
   'consumer.create': z.strictObject({
@@ -59,7 +80,38 @@ export const RequestSchemas = {
     rtpCapabilities: RtpCapabilitiesSchema,
   }),
   'consumer.resume': z.strictObject({ consumerId: Id }),
-  'ping': z.strictObject({}),
+  /** Listeners: raise a hand (join the speaker queue) and lower it. */
+  'queue.raise': z.strictObject({}),
+  'queue.lower': z.strictObject({}),
+  /** Hosts: bring the request on stage, turn it down, or move it in the queue. */
+  'queue.approve': MemberTarget,
+  'queue.decline': MemberTarget,
+  'queue.move': z.strictObject({ memberId: Id, direction: z.enum(['up', 'down']) }),
+  /** Hosts: invite a listener on stage directly (as co-host: the host only). */
+  'stage.invite': z.strictObject({ memberId: Id, as: z.enum(['speaker', 'cohost']) }),
+  /** Listeners: accept or decline an invitation to the stage. */
+  'stage.answer': z.strictObject({ accept: z.boolean() }),
+  /** Speakers and co-hosts: step down to the audience. */
+  'stage.leave': z.strictObject({}),
+  /** Hosts: move someone from the stage back to the audience. */
+  'stage.remove': MemberTarget,
+  /** Hosts: mute everyone on stage they may act on. */
+  'stage.muteAll': z.strictObject({}),
+  /** Host only: make a speaker a co-host, or a co-host a speaker again. */
+  'cohost.promote': MemberTarget,
+  'cohost.demote': MemberTarget,
+  /** Hosts: mute one person on stage (they can unmute themselves). */
+  'member.mute': MemberTarget,
+  /** Hosts: remove someone from the Space; they cannot rejoin it. */
+  'member.remove': MemberTarget,
+  /** Anyone: add someone to your block list (they cannot join Spaces you host). */
+  'member.block': MemberTarget,
+  /** Anyone: report someone to the service, with a reason. */
+  'member.report': z.strictObject({
+    memberId: Id,
+    reason: z.string().trim().min(1, 'say what happened').max(500),
+  }),
+  'reaction.send': z.strictObject({ reaction: z.enum(REACTIONS) }),
 } as const;
 
 export type RequestType = keyof typeof RequestSchemas;
@@ -74,6 +126,10 @@ export interface JoinedSpace {
   snapshot: SpaceSnapshot;
   /** Producers already on the Stage, to consume right away. */
   producers: ProducerInfo[];
+  /** Present with `space.resume` within the grace period to come back with the same role and place. */
+  resumeToken: string;
+  /** Keep it and present it on later joins: it carries the same identity. */
+  userToken: string;
 }
 
 export interface ProducerInfo {
@@ -83,38 +139,68 @@ export interface ProducerInfo {
   paused: boolean;
 }
 
+type Empty = Record<string, never>;
+
 /** What the server answers to each request type. */
 export interface ResponseMap {
+  'ping': { serverTime: number };
   'space.create': { spaceId: string; hostToken: string; listenerInvite: string; listenPath: string };
   'space.join': JoinedSpace;
-  'space.leave': Record<string, never>;
-  'space.end': Record<string, never>;
+  'space.resume': JoinedSpace;
+  'space.leave': Empty;
+  'space.end': Empty;
+  'space.settings': Empty;
+  'space.invite': { invite: string; listenPath: string };
+  'space.listeners': { listeners: Array<{ memberId: string; displayName: string; handRaised: boolean }>; total: number };
+  'host.transfer': Empty;
   'transport.create': TransportOptionsWire;
-  'transport.connect': Record<string, never>;
+  'transport.connect': Empty;
   'producer.create': { producerId: string };
-  'producer.close': Record<string, never>;
-  'producer.pause': Record<string, never>;
-  'producer.resume': Record<string, never>;
+  'producer.close': Empty;
+  'producer.pause': Empty;
+  'producer.resume': Empty;
   'consumer.create': {
     consumerId: string;
     producerId: string;
     kind: 'audio';
     rtpParameters: RtpParametersWire;
   };
-  'consumer.resume': Record<string, never>;
-  'ping': { serverTime: number };
+  'consumer.resume': Empty;
+  'queue.raise': { position: number };
+  'queue.lower': Empty;
+  'queue.approve': Empty;
+  'queue.decline': Empty;
+  'queue.move': { position: number };
+  'stage.invite': Empty;
+  'stage.answer': Empty;
+  'stage.leave': Empty;
+  'stage.remove': Empty;
+  'stage.muteAll': { muted: number };
+  'cohost.promote': Empty;
+  'cohost.demote': Empty;
+  'member.mute': Empty;
+  'member.remove': Empty;
+  'member.block': Empty;
+  'member.report': { reportId: string };
+  'reaction.send': Empty;
 }
 
 /** Events the server pushes, with their data. */
 export interface EventMap {
-  /** The Space's public state changed (stage, listener count, status). */
+  /** The Space's state as this member sees it changed (stage, queue, count, own place). */
   'space.state': SpaceSnapshot;
+  /** Who is speaking now, by member id (sent when it changes). */
+  'space.speaking': { memberIds: string[] };
+  /** Reactions from the last moment, folded together. */
+  'space.reactions': ReactionBurst;
   /** Someone on the Stage started sending audio. */
   'producer.added': ProducerInfo;
   'producer.removed': { producerId: string };
   'producer.paused': { producerId: string; paused: boolean };
   /** The server closed one of this client's consumers (its producer went away). */
   'consumer.closed': { consumerId: string };
+  /** This member was removed from the Space by a host (or blocked). */
+  'space.removed': { reason: string };
   /** The Space ended; the connection stays open but every request answers `space_ended`. */
   'space.ended': { reason: string };
 }

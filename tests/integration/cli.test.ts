@@ -47,7 +47,7 @@ describe('the hostline-sfu command', () => {
       expect(line).toMatchObject({ time: expect.any(String), level: expect.stringMatching(/^(debug|info|warn|error)$/), msg: expect.any(String) });
     }
     expect(lines.find((l) => l.msg === 'shutting down')).toMatchObject({ signal });
-  });
+  }, 60_000);
 
   it('refuses a bad flag with a clear message and exit code 2', () => {
     const result = spawnSync(process.execPath, [CLI, '--port', 'eighty'], { encoding: 'utf8' });

@@ -35,7 +35,7 @@ describe('hostile input against a live space', () => {
 
   it('answers every bad frame with the matching error code and keeps the space as it was', async () => {
     const space = server.sfu.spaces()[0]!;
-    const before = space.snapshot();
+    const before = space.summary();
     const attacker = await RawClient.connect(server.wsUrl);
     const frames: Array<[string | Buffer, string]> = [
       ['not json at all', 'bad_json'],
@@ -75,9 +75,11 @@ describe('hostile input against a live space', () => {
 
     // Nothing the attacker sent changed the space: same stage, same producer state.
     await eventually(() => expect(host.snapshot?.listenerCount).toBe(2));
+    attacker.send(JSON.stringify({ id: 24, type: 'space.leave', data: {} }));
+    await attacker.responses(frames.length + 5);
     attacker.close();
     await eventually(() => expect(host.snapshot?.listenerCount).toBe(1));
-    expect(space.snapshot()).toEqual(before);
+    expect(space.summary()).toEqual(before);
     expect(space.status).toBe('live');
     // The people in the space can still act.
     await host.setMuted(true);

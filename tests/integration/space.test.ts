@@ -81,10 +81,10 @@ describe('a space', () => {
     const { invite } = await ctx.liveSpace();
     const listener = await ctx.client();
     await listener.join(invite);
-    const before = ctx.server.sfu.spaces()[0]!.snapshot();
+    const before = ctx.server.sfu.spaces()[0]!.summary();
     await expect(listener.signaling.request('transport.create', { direction: 'send' })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(listener.signaling.request('space.end', {})).rejects.toMatchObject({ code: 'forbidden' });
-    expect(ctx.server.sfu.spaces()[0]!.snapshot()).toEqual(before);
+    expect(ctx.server.sfu.spaces()[0]!.summary()).toEqual(before);
   });
 
   it('muting pauses the host’s producer on the server, and unmuting resumes it', async () => {
@@ -111,13 +111,15 @@ describe('a space', () => {
     await eventually(() => expect(host.snapshot?.listenerCount).toBe(0));
   });
 
-  it('a listener whose socket drops is removed like one who left', async () => {
+  it('a listener whose socket drops is removed once the grace period passes', async () => {
     const { host, invite } = await ctx.liveSpace();
     const listener = await ctx.client();
     await listener.join(invite);
     await eventually(() => expect(host.snapshot?.listenerCount).toBe(1));
-    listener.signaling.close();
+    // close() drops the connection without leaving and without trying to come back.
+    listener.close();
     await eventually(() => expect(host.snapshot?.listenerCount).toBe(0));
+    await eventually(() => expect(ctx.server.sfu.spaces()[0]!.members()).toHaveLength(1));
   });
 
   it('closing the host’s producer closes the listeners’ consumers and tells them', async () => {
@@ -151,14 +153,16 @@ describe('a space', () => {
     await expect(late.join(invite)).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('the host disconnecting ends the space for the listeners', async () => {
+  it('the host disconnecting without a co-host ends the space after the grace period', async () => {
     const { host, invite } = await ctx.liveSpace();
     const listener = await ctx.client();
     await listener.join(invite);
     const reasons: string[] = [];
     listener.on('ended', (reason) => reasons.push(reason));
-    host.signaling.close();
-    await eventually(() => expect(reasons).toEqual(['the host left']));
+    host.close();
+    await eventually(() => expect(listener.snapshot?.hostAwayUntil).toEqual(expect.any(Number)));
+    expect(reasons).toEqual([]);
+    await eventually(() => expect(reasons).toEqual(['the host did not come back']));
   });
 
   it('shutting the server down ends its spaces and closes the worker', async () => {

@@ -18,6 +18,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     workers: 1,
     logLevel: 'info',
     staticDir: RENDERER_DIR,
+    // Short, so succession and expiry happen within a test.
+    graceMs: 400,
     ...overrides,
   };
   const logs: Array<Record<string, unknown>> = [];

@@ -1,11 +1,16 @@
-// The listener page: open a share link, press Listen, hear the Stage. Shows who is on stage, how many
-// listen, and a level meter of what arrives.
+// The listener page: open a share link, press Listen, hear the Stage. Listeners raise a hand to ask to
+// speak (seeing their place and a live wait estimate), answer invitations, react, and report; once on
+// stage they can mute themselves and step down.
 import { useEffect, useRef, useState } from 'react';
-import type { SpaceSnapshot } from '../../shared/space';
+import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
+import { openMicrophone } from '../audio/Microphone';
 import { RoomClient } from '../room/RoomClient';
+import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
-import { ListenerCount, StageList } from '../ui/StageList';
+import { ReactionBar, ReactionFeed } from '../ui/Reactions';
+import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { useSnapshot } from '../ui/useRoom';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -16,6 +21,8 @@ declare global {
   }
 }
 
+const USER_TOKEN_KEY = 'hostline.userToken';
+
 function readLink(): { spaceId: string; invite: string | null } {
   const spaceId = window.location.pathname.split('/').filter(Boolean)[1] ?? '';
   const invite = new URLSearchParams(window.location.hash.slice(1)).get('invite');
@@ -25,14 +32,17 @@ function readLink(): { spaceId: string; invite: string | null } {
 export function ListenerApp() {
   const [{ invite }] = useState(readLink);
   const [phase, setPhase] = useState<Phase>('ready');
-  const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
+  const [room, setRoom] = useState<RoomClient>();
+  const snapshot = useSnapshot(room);
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const [endedReason, setEndedReason] = useState<string>();
   const [name, setName] = useState('');
   const [meter, setMeter] = useState<LevelMeter>();
-  const room = useRef<RoomClient | undefined>(undefined);
+  const [micMeter, setMicMeter] = useState<LevelMeter>();
+  const audio = useRef<{ context: AudioContext; mic?: MediaStream } | undefined>(undefined);
 
-  useEffect(() => () => room.current?.close(), []);
+  useEffect(() => () => room?.close(), [room]);
 
   async function listen() {
     if (!invite) return;
@@ -42,16 +52,15 @@ export function ListenerApp() {
       // Made inside the click, so the browser lets it play.
       const context = new AudioContext({ sampleRate: 48000 });
       await context.resume();
+      audio.current = { context };
       const mix = context.createGain();
       const levelMeter = new LevelMeter(context);
       await levelMeter.attachNode(mix);
       setMeter(levelMeter);
       const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
-      const client = new RoomClient({ wsUrl });
-      room.current = client;
+      const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
       window.hostlineListener = { meter: levelMeter, room: client, context };
       const players = new Map<string, { element: HTMLAudioElement; source: MediaStreamAudioSourceNode }>();
-      client.on('state', setSnapshot);
       client.on('trackadded', (remote) => {
         const stream = new MediaStream([remote.track]);
         // The element plays the audio; Chromium also only feeds remote WebRTC audio into Web Audio while
@@ -69,19 +78,78 @@ export function ListenerApp() {
         player?.source.disconnect();
         players.delete(consumerId);
       });
+      client.on('rolechanged', (role, previous) => {
+        if (role === 'speaker' || role === 'cohost') setNotice(previous === 'listener' ? 'You are on stage. Everyone hears you now.' : undefined);
+        else if (role === 'listener') setNotice('You are back in the audience.');
+      });
       client.on('ended', (reason) => {
         setEndedReason(reason);
         setPhase('ended');
       });
+      client.on('removed', (reason) => {
+        setEndedReason(reason);
+        setPhase('ended');
+      });
+      client.on('reconnecting', ({ attempt }) => setNotice(`Connection lost; reconnecting (attempt ${attempt})…`));
+      client.on('reconnected', () => setNotice('Reconnected.'));
       client.on('disconnected', (reason) => setError(`Disconnected: ${reason}`));
       await client.connect();
       await client.join(invite, name.trim() || undefined);
+      if (client.userToken) localStorage.setItem(USER_TOKEN_KEY, client.userToken);
+      setRoom(client);
       setPhase('listening');
     } catch (e) {
       setError((e as Error).message);
       setPhase('ready');
     }
   }
+
+  /** Opens the microphone (so it is ready the moment a host says yes), then raises the hand. */
+  async function raiseHand() {
+    if (!room || !audio.current) return;
+    setError(undefined);
+    try {
+      if (!audio.current.mic) await openMic();
+      await room.raiseHand();
+    } catch (e) {
+      setError(`Could not ask to speak: ${(e as Error).message}`);
+    }
+  }
+
+  async function run(action: () => Promise<unknown>) {
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function answer(accept: boolean) {
+    if (!room) return;
+    if (accept && !audio.current?.mic) await openMic().catch((e: Error) => setError(`Microphone: ${e.message}`));
+    await run(() => room.request('stage.answer', { accept }));
+  }
+
+  /** Opens the microphone and hands it to the room client, which sends it whenever we are on stage. */
+  async function openMic() {
+    if (!room || !audio.current) return;
+    const mic = await openMicrophone(undefined);
+    audio.current.mic = mic;
+    const m = new LevelMeter(audio.current.context);
+    await m.attach(mic);
+    setMicMeter(m);
+    await room.setMicrophone(mic.getAudioTracks()[0]);
+  }
+
+  function onStageAction(action: StageAction, member: StageMember) {
+    if (action !== 'report' || !room) return;
+    const reason = window.prompt(`Report ${member.displayName}: what happened?`);
+    if (reason?.trim()) void run(() => room.request('member.report', { memberId: member.memberId, reason: reason.trim() }));
+  }
+
+  const you = snapshot?.you;
+  const onStage = you && you.role !== 'listener';
 
   return (
     <div className="app listener">
@@ -91,7 +159,9 @@ export function ListenerApp() {
         {snapshot && phase === 'listening' && <span className="live-badge">LIVE</span>}
         {snapshot && <ListenerCount count={snapshot.listenerCount} />}
       </header>
+      {notice && <div className="banner banner-notice" role="status" data-testid="notice">{notice}</div>}
       {error && <div className="banner banner-error" role="alert">{error}</div>}
+      {snapshot?.hostAwayUntil && <div className="banner banner-notice" role="status">The host lost their connection; waiting for them to come back…</div>}
       <main className="listener-main">
         {!invite && (
           <section className="card">
@@ -104,29 +174,67 @@ export function ListenerApp() {
             <h1>You are invited to a live space</h1>
             <label>
               Your name (optional)
-              <input value={name} maxLength={48} onChange={(e) => setName(e.target.value)} placeholder="Listener" />
+              <input data-testid="listener-name" value={name} maxLength={48} onChange={(e) => setName(e.target.value)} placeholder="Listener" />
             </label>
             <button className="primary big" data-testid="listen" disabled={phase === 'joining'} onClick={() => void listen()}>
               {phase === 'joining' ? 'Joining…' : 'Listen'}
             </button>
           </section>
         )}
-        {phase === 'listening' && snapshot && (
+        {phase === 'listening' && snapshot && room && you && (
           <>
             <section className="card">
               <h2>On stage</h2>
-              <StageList snapshot={snapshot} selfId={room.current?.memberId} />
+              <StageList snapshot={snapshot} selfId={room.memberId} onAction={onStageAction} />
+              <ReactionFeed room={room} />
+            </section>
+            {you.invitation && (
+              <section className="card invitation" data-testid="invitation">
+                <h2>Invitation</h2>
+                <p>{you.invitation.from} invites you on stage as {you.invitation.as === 'cohost' ? 'a co-host' : 'a speaker'}.</p>
+                <div className="actions">
+                  <button className="primary" data-testid="accept-invitation" onClick={() => void answer(true)}>Join the stage</button>
+                  <button onClick={() => void answer(false)}>Not now</button>
+                </div>
+              </section>
+            )}
+            <section className="card">
+              <h2>{onStage ? 'You are on stage' : 'Speak'}</h2>
+              {onStage ? (
+                <>
+                  <Meter meter={micMeter} label="Your microphone" />
+                  {you.muted && <p data-testid="muted-note">Your microphone is muted.</p>}
+                  <div className="actions">
+                    <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
+                      {you.muted ? 'Unmute' : 'Mute'}
+                    </button>
+                    <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>
+                  </div>
+                </>
+              ) : you.hand ? (
+                <>
+                  <p data-testid="hand-status">
+                    Your hand is up: number {you.hand.position} in line, {formatWait(you.hand.estimatedWaitMs)} to wait.
+                  </p>
+                  <button data-testid="lower-hand" onClick={() => void run(() => room.lowerHand())}>Lower hand</button>
+                </>
+              ) : you.canRequest ? (
+                <button className="primary" data-testid="raise-hand" onClick={() => void raiseHand()}>✋ Ask to speak</button>
+              ) : (
+                <p>In this space, only people the host invites can ask to speak.</p>
+              )}
             </section>
             <section className="card">
               <h2>What you hear</h2>
               <Meter meter={meter} label="Incoming level" />
               <p className="status" data-testid="listen-status">Listening live.</p>
+              <ReactionBar room={room} />
             </section>
           </>
         )}
         {phase === 'ended' && (
           <section className="card">
-            <h1>This space has ended</h1>
+            <h1>{endedReason?.includes('removed') || endedReason?.includes('blocked') ? 'You have left this space' : 'This space has ended'}</h1>
             <p data-testid="ended-reason">{endedReason}</p>
           </section>
         )}

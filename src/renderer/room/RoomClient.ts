@@ -1,13 +1,14 @@
 // The room client: one person's connection to a Space. It joins with a token, hears everyone on the
-// Stage (one consumer per producer), and, for people on the Stage, sends one microphone track.
+// Stage (one consumer per producer), sends one microphone track while its owner is on the Stage, and
+// comes back on its own after a dropped connection (resume within the server's grace period).
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
 import { Device, types as msc } from 'mediasoup-client';
 import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
-import type { JoinedSpace, ProducerInfo, ResponseMap } from '../../shared/protocol';
-import type { Role } from '../../shared/roles';
-import type { SpaceSnapshot } from '../../shared/space';
+import type { JoinedSpace, ProducerInfo, RequestData, RequestType, ResponseMap } from '../../shared/protocol';
+import { isOnStage, type Role } from '../../shared/roles';
+import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
-import { SignalingClient, type SocketFactory } from './SignalingClient';
+import { RequestError, SignalingClient, type SocketFactory } from './SignalingClient';
 
 export interface RemoteTrack {
   consumerId: string;
@@ -19,14 +20,25 @@ export interface RemoteTrack {
 }
 
 export type RoomEvents = {
-  /** The Space's public state changed. */
+  /** The Space's state as this member sees it changed. */
   state: [snapshot: SpaceSnapshot];
+  /** This member's role changed (approved, invited, moved to the audience, promoted, …). */
+  rolechanged: [role: Role, previous: Role];
+  /** Who is speaking changed. */
+  speaking: [memberIds: string[]];
+  reactions: [burst: ReactionBurst];
   /** A Stage member's audio arrived. */
   trackadded: [track: RemoteTrack];
   trackremoved: [info: { consumerId: string; producerId: string }];
-  /** The Space ended (host ended it, or the host left). */
+  /** The connection dropped; the client is trying to come back (attempt counts from 1). */
+  reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
+  /** Back, with the same role and place. */
+  reconnected: [];
+  /** The Space ended (host ended it, or the host left and nobody took over). */
   ended: [reason: string];
-  /** The signaling connection dropped. */
+  /** A host removed this member from the Space. */
+  removed: [reason: string];
+  /** The connection is gone for good (could not resume). */
   disconnected: [reason: string];
 };
 
@@ -36,51 +48,66 @@ export interface RoomClientOptions {
   createSocket?: SocketFactory;
   /** For Node: mediasoup-client handler options (FakeHandler, or Chrome111 with wrtc). */
   deviceOptions?: ConstructorParameters<typeof Device>[0];
+  /** Identity from an earlier join, so blocks and bans follow the same person. */
+  userToken?: string;
+  /** Backoff between reconnection attempts, ms; the last value repeats. */
+  reconnectDelaysMs?: number[];
+  /** Give up reconnecting after this long, ms. */
+  reconnectForMs?: number;
 }
+
+const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
 
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
-  readonly #deviceOptions: RoomClientOptions['deviceOptions'];
+  readonly #options: RoomClientOptions;
   #device: Device | undefined;
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
   #sendTransport: msc.Transport | undefined;
   #recvTransport: msc.Transport | undefined;
   #producer: msc.Producer | undefined;
+  /** The microphone to send whenever this member is on the Stage. */
+  #micTrack: MediaStreamTrack | undefined;
   /** Remote audio being received, by consumer id. */
   readonly #remote = new Map<string, RemoteTrack>();
-  /** Serialises consumer set-up so transport creation happens once. */
-  #consumeChain: Promise<void> = Promise.resolve();
-  #ended = false;
+  /** Serialises media set-up (transports, consumers, producer) so it happens once and in order. */
+  #mediaChain: Promise<void> = Promise.resolve();
+  /** Set when the Space ended, this member was removed, or the owner closed the client. */
+  #finished = false;
+  #reconnecting = false;
+  #userToken: string | undefined;
 
   constructor(options: RoomClientOptions) {
     super();
+    this.#options = options;
+    this.#userToken = options.userToken;
     this.signaling = new SignalingClient(options.wsUrl, options.createSocket);
-    this.#deviceOptions = options.deviceOptions;
-    this.signaling.on('space.state', (snapshot) => {
-      this.#snapshot = snapshot;
-      this.safeEmit('state', snapshot);
+    this.signaling.on('space.state', (snapshot) => this.#onState(snapshot));
+    this.signaling.on('space.speaking', ({ memberIds }) => {
+      if (this.#snapshot) {
+        const speaking = new Set(memberIds);
+        this.#snapshot = { ...this.#snapshot, stage: this.#snapshot.stage.map((m) => ({ ...m, speaking: speaking.has(m.memberId) })) };
+        this.safeEmit('state', this.#snapshot);
+      }
+      this.safeEmit('speaking', memberIds);
     });
-    this.signaling.on('producer.added', (info) => this.#enqueueConsume(info));
+    this.signaling.on('space.reactions', (burst) => this.safeEmit('reactions', burst));
+    this.signaling.on('producer.added', (info) => this.#enqueue(() => this.#consume(info)));
     this.signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId));
     this.signaling.on('producer.removed', ({ producerId }) => {
       for (const remote of this.#remote.values()) if (remote.producerId === producerId) this.#dropConsumer(remote.consumerId);
     });
-    this.signaling.on('space.ended', ({ reason }) => {
-      this.#ended = true;
-      this.#closeMedia();
-      this.safeEmit('ended', reason);
-    });
-    this.signaling.on('disconnected', ({ reason }) => {
-      if (!this.#ended) this.safeEmit('disconnected', reason || 'the connection to the server closed');
-    });
+    this.signaling.on('space.ended', ({ reason }) => this.#finish('ended', reason));
+    this.signaling.on('space.removed', ({ reason }) => this.#finish('removed', reason));
+    this.signaling.on('disconnected', ({ reason }) => this.#onDisconnected(reason || 'the connection to the server closed'));
   }
 
   get snapshot(): SpaceSnapshot | undefined {
     return this.#snapshot;
   }
   get role(): Role | undefined {
-    return this.#joined?.role;
+    return this.#snapshot?.you.role ?? this.#joined?.role;
   }
   get memberId(): string | undefined {
     return this.#joined?.memberId;
@@ -91,6 +118,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   get recvTransport(): msc.Transport | undefined {
     return this.#recvTransport;
   }
+  /** Keep it (localStorage, settings) and pass it next time: it carries the same identity. */
+  get userToken(): string | undefined {
+    return this.#userToken;
+  }
   remoteTracks(): RemoteTrack[] {
     return [...this.#remote.values()];
   }
@@ -99,65 +130,129 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     await this.signaling.connect();
   }
 
-  createSpace(title: string, hostName: string, studioKey?: string): Promise<ResponseMap['space.create']> {
-    return this.signaling.request('space.create', { title, hostName, studioKey });
+  /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
+  request<T extends RequestType>(type: T, data: RequestData<T>): Promise<ResponseMap[T]> {
+    return this.signaling.request(type, data);
+  }
+
+  createSpace(
+    title: string,
+    hostName: string,
+    studioKey?: string,
+    requestPolicy?: 'everyone' | 'invited',
+  ): Promise<ResponseMap['space.create']> {
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
   }
 
   /** Joins the Space the token admits to and starts hearing everyone on the Stage. */
   async join(token: string, displayName?: string): Promise<JoinedSpace> {
-    const joined = await this.signaling.request('space.join', { token, displayName });
-    this.#joined = joined;
-    this.#snapshot = joined.snapshot;
-    this.#device = new Device(this.#deviceOptions);
-    await this.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as msc.RtpCapabilities });
-    this.safeEmit('state', joined.snapshot);
-    for (const producer of joined.producers) this.#enqueueConsume(producer);
-    await this.#consumeChain;
+    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken });
+    await this.#enter(joined);
     return joined;
   }
 
-  /** Sends one audio track to the Space (Stage members only; the server refuses others). */
+  /**
+   * The microphone this member sends while on the Stage. Set it before or after coming on stage: the
+   * client sends it as soon as the role allows, and swaps it in place (no new producer) when changed.
+   */
+  async setMicrophone(track: MediaStreamTrack | undefined): Promise<void> {
+    this.#micTrack = track;
+    if (this.#producer && track) {
+      await this.#producer.replaceTrack({ track });
+      return;
+    }
+    if (track && this.role && isOnStage(this.role)) await this.#enqueue(() => this.#produce());
+  }
+
+  /** Sends one audio track now (Stage members only; the server refuses others). */
   async startSending(track: MediaStreamTrack): Promise<msc.Producer> {
-    const device = this.#requireDevice();
-    if (this.#producer) throw new Error('already sending audio');
-    this.#sendTransport ??= await this.#createTransport('send', device);
-    this.#producer = await this.#sendTransport.produce({
-      track,
-      // Speech at 48 kHz: DTX off keeps level meters alive in silence; FEC rides out loss.
-      codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
-      stopTracks: false,
-    });
+    this.#micTrack = track;
+    await this.#enqueue(() => this.#produce());
+    if (!this.#producer) throw new Error('not sending audio');
     return this.#producer;
   }
 
   /** Swaps the microphone without leaving the Stage or recreating the producer. */
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
-    if (!this.#producer) throw new Error('not sending audio');
-    await this.#producer.replaceTrack({ track });
+    await this.setMicrophone(track);
   }
 
   async setMuted(muted: boolean): Promise<void> {
     const producer = this.#producer;
     if (!producer) return;
-    await this.signaling.request(muted ? 'producer.pause' : 'producer.resume', { producerId: producer.id });
+    await this.request(muted ? 'producer.pause' : 'producer.resume', { producerId: producer.id });
     if (muted) producer.pause();
     else producer.resume();
   }
 
+  raiseHand(): Promise<ResponseMap['queue.raise']> {
+    return this.request('queue.raise', {});
+  }
+
+  lowerHand(): Promise<ResponseMap['queue.lower']> {
+    return this.request('queue.lower', {});
+  }
+
+  /** Steps down to the audience; the microphone stops being sent. */
+  async stepDown(): Promise<void> {
+    await this.request('stage.leave', {});
+  }
+
   async leave(): Promise<void> {
-    if (!this.#joined || this.#ended) return;
-    await this.signaling.request('space.leave', {}).catch(() => undefined);
+    if (!this.#joined || this.#finished) return;
+    this.#finished = true;
+    await this.request('space.leave', {}).catch(() => undefined);
     this.#closeMedia();
     this.#joined = undefined;
   }
 
   async endSpace(): Promise<void> {
-    await this.signaling.request('space.end', {});
+    await this.request('space.end', {});
   }
 
   close(): void {
+    this.#finished = true;
     this.#closeMedia();
     this.signaling.close();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------
+
+  async #enter(joined: JoinedSpace): Promise<void> {
+    this.#joined = joined;
+    this.#userToken = joined.userToken;
+    if (!this.#device) {
+      this.#device = new Device(this.#options.deviceOptions);
+      await this.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as msc.RtpCapabilities });
+    }
+    this.#onState(joined.snapshot);
+    for (const producer of joined.producers) this.#enqueue(() => this.#consume(producer));
+    if (this.#micTrack && isOnStage(joined.role)) this.#enqueue(() => this.#produce());
+    await this.#mediaChain;
+  }
+
+  #onState(snapshot: SpaceSnapshot): void {
+    const previous = this.#snapshot?.you.role ?? this.#joined?.role;
+    this.#snapshot = snapshot;
+    this.safeEmit('state', snapshot);
+    const role = snapshot.you.role;
+    if (previous === undefined || previous === role) return;
+    if (!isOnStage(role) && this.#producer) {
+      // Moved to the audience: the server closed our producer and send transport.
+      this.#producer.close();
+      this.#producer = undefined;
+      this.#sendTransport?.close();
+      this.#sendTransport = undefined;
+    }
+    if (isOnStage(role) && !isOnStage(previous) && this.#micTrack) this.#enqueue(() => this.#produce());
+    this.safeEmit('rolechanged', role, previous);
+  }
+
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    this.#mediaChain = this.#mediaChain.then(step).catch((error: unknown) => {
+      if (!this.#finished) console.warn('media set-up failed', error);
+    });
+    return this.#mediaChain;
   }
 
   #requireDevice(): Device {
@@ -165,16 +260,27 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#device;
   }
 
+  async #produce(): Promise<void> {
+    const track = this.#micTrack;
+    if (!track || this.#producer || this.#finished || !this.role || !isOnStage(this.role)) return;
+    const device = this.#requireDevice();
+    this.#sendTransport ??= await this.#createTransport('send', device);
+    this.#producer = await this.#sendTransport.produce({
+      track,
+      // Speech at 48 kHz: DTX off keeps level meters alive in silence; FEC rides out loss.
+      codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
+      stopTracks: false,
+    });
+  }
+
   async #createTransport(direction: 'send' | 'recv', device: Device): Promise<msc.Transport> {
-    const options = await this.signaling.request('transport.create', { direction });
+    const options = await this.request('transport.create', { direction });
     const transport =
       direction === 'send'
         ? device.createSendTransport(options as unknown as msc.TransportOptions)
         : device.createRecvTransport(options as unknown as msc.TransportOptions);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signaling
-        .request('transport.connect', { transportId: transport.id, dtlsParameters })
-        .then(() => callback(), errback);
+      this.request('transport.connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
@@ -182,31 +288,23 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
           errback(new Error('only audio can be sent'));
           return;
         }
-        this.signaling
-          .request('producer.create', {
-            transportId: transport.id,
-            kind,
-            // mediasoup-client's types are wider than our wire schema; the server validates both.
-            rtpParameters: rtpParameters as unknown as RtpParametersWire,
-          })
-          .then(({ producerId }) => callback({ id: producerId }), errback);
+        this.request('producer.create', {
+          transportId: transport.id,
+          kind,
+          // mediasoup-client's types are wider than our wire schema; the server validates both.
+          rtpParameters: rtpParameters as unknown as RtpParametersWire,
+        }).then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
     return transport;
   }
 
-  #enqueueConsume(info: ProducerInfo): void {
-    if (info.memberId === this.#joined?.memberId) return;
-    this.#consumeChain = this.#consumeChain
-      .then(() => this.#consume(info))
-      .catch((error: unknown) => console.warn(`could not receive ${info.displayName}`, error));
-  }
-
   async #consume(info: ProducerInfo): Promise<void> {
+    if (info.memberId === this.#joined?.memberId || this.#finished) return;
+    if ([...this.#remote.values()].some((r) => r.producerId === info.producerId)) return;
     const device = this.#requireDevice();
-    if (this.#ended) return;
     this.#recvTransport ??= await this.#createTransport('recv', device);
-    const answer = await this.signaling.request('consumer.create', {
+    const answer = await this.request('consumer.create', {
       transportId: this.#recvTransport.id,
       producerId: info.producerId,
       rtpCapabilities: device.rtpCapabilities as unknown as RtpCapabilitiesWire,
@@ -217,7 +315,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       kind: answer.kind,
       rtpParameters: answer.rtpParameters as msc.RtpParameters,
     });
-    await this.signaling.request('consumer.resume', { consumerId: consumer.id });
+    await this.request('consumer.resume', { consumerId: consumer.id });
     const remote: RemoteTrack = {
       consumerId: consumer.id,
       producerId: info.producerId,
@@ -239,13 +337,67 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   #closeMedia(): void {
-    for (const remote of this.#remote.values()) remote.consumer.close();
-    this.#remote.clear();
+    for (const consumerId of [...this.#remote.keys()]) this.#dropConsumer(consumerId);
     this.#producer?.close();
     this.#producer = undefined;
     this.#sendTransport?.close();
     this.#sendTransport = undefined;
     this.#recvTransport?.close();
     this.#recvTransport = undefined;
+  }
+
+  #finish(kind: 'ended' | 'removed', reason: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#closeMedia();
+    this.safeEmit(kind, reason);
+  }
+
+  #onDisconnected(reason: string): void {
+    if (this.#finished) return;
+    if (!this.#joined) {
+      this.safeEmit('disconnected', reason);
+      return;
+    }
+    if (!this.#reconnecting) void this.#reconnect(reason);
+  }
+
+  /** Reconnects with backoff and resumes the same member; media is rebuilt on the new connection. */
+  async #reconnect(reason: string): Promise<void> {
+    this.#reconnecting = true;
+    this.#closeMedia();
+    const delays = this.#options.reconnectDelaysMs ?? DEFAULT_DELAYS;
+    const giveUpAt = Date.now() + (this.#options.reconnectForMs ?? 120_000);
+    for (let attempt = 1; !this.#finished; attempt++) {
+      const delayMs = delays[Math.min(attempt - 1, delays.length - 1)]!;
+      if (Date.now() + delayMs > giveUpAt) break;
+      this.safeEmit('reconnecting', { attempt, delayMs, reason });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.#finished) break;
+      try {
+        await this.signaling.connect();
+      } catch {
+        continue;
+      }
+      try {
+        const resumed = await this.request('space.resume', { resumeToken: this.#joined!.resumeToken });
+        this.#reconnecting = false;
+        await this.#enter(resumed);
+        this.safeEmit('reconnected');
+        return;
+      } catch (error) {
+        if (error instanceof RequestError && error.code === 'disconnected') continue;
+        this.#reconnecting = false;
+        this.#finished = true;
+        this.signaling.close();
+        this.safeEmit('disconnected', `could not resume: ${(error as Error).message}`);
+        return;
+      }
+    }
+    this.#reconnecting = false;
+    if (!this.#finished) {
+      this.#finished = true;
+      this.safeEmit('disconnected', `gave up reconnecting: ${reason}`);
+    }
   }
 }

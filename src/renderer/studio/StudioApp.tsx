@@ -7,8 +7,13 @@ import { studioApi } from '../bridge/studio';
 import { LevelMeter } from '../audio/LevelMeter';
 import { listInputs, openMicrophone, resolveInput, type InputDevice } from '../audio/Microphone';
 import { RoomClient } from '../room/RoomClient';
+import { AudiencePanel } from '../ui/AudiencePanel';
 import { Meter } from '../ui/Meter';
-import { ListenerCount, StageList } from '../ui/StageList';
+import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
+import { ReactionFeed } from '../ui/Reactions';
+import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { useServerNow } from '../ui/useRoom';
+import type { StageMember } from '../../shared/space';
 
 type Phase = 'setup' | 'starting' | 'live' | 'ended';
 
@@ -16,6 +21,7 @@ interface LiveSession {
   room: RoomClient;
   shareLink: string;
   spaceId: string;
+  httpUrl: string;
 }
 
 function useElapsed(since: number | undefined): string {
@@ -45,8 +51,9 @@ export function StudioApp() {
   const [notice, setNotice] = useState<string>();
   const [session, setSession] = useState<LiveSession>();
   const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
-  const [muted, setMuted] = useState(false);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<string>();
+  const [reconnecting, setReconnecting] = useState<string>();
+  const serverNow = useServerNow(snapshot);
   const audio = useRef<{ context: AudioContext; meter: LevelMeter; stream?: MediaStream } | undefined>(undefined);
   const [meter, setMeter] = useState<LevelMeter>();
   const elapsed = useElapsed(phase === 'live' ? snapshot?.startedAt : undefined);
@@ -128,19 +135,25 @@ export function StudioApp() {
       if (!track) throw new Error('no microphone is open');
       await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
       const endpoint = await studio.getSfuEndpoint();
-      const room = new RoomClient({ wsUrl: endpoint.wsUrl });
+      const room = new RoomClient({ wsUrl: endpoint.wsUrl, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
       room.on('ended', (reason) => {
         setNotice(`The space ended: ${reason}.`);
         setPhase('ended');
       });
-      room.on('disconnected', (reason) => setError(`Lost the connection to the SFU: ${reason}`));
+      room.on('reconnecting', ({ attempt, reason }) => setReconnecting(`Connection lost (${reason}); reconnecting, attempt ${attempt}…`));
+      room.on('reconnected', () => setReconnecting(undefined));
+      room.on('disconnected', (reason) => {
+        setReconnecting(undefined);
+        setError(`Lost the connection to the SFU: ${reason}`);
+      });
       await room.connect();
       const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
       await room.join(created.hostToken);
+      if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       await room.startSending(track);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
-      setSession({ room, shareLink, spaceId: created.spaceId });
+      setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
       setPhase('live');
     } catch (e) {
       setError((e as Error).message);
@@ -148,10 +161,10 @@ export function StudioApp() {
     }
   }
 
+  const muted = snapshot?.you.muted ?? false;
   async function toggleMute() {
     if (!session) return;
-    await session.room.setMuted(!muted);
-    setMuted(!muted);
+    await act(() => session.room.setMuted(!muted));
   }
 
   async function endSpace() {
@@ -159,11 +172,70 @@ export function StudioApp() {
     await session.room.endSpace();
   }
 
-  async function copyLink() {
+  async function copy(text: string, what: string) {
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    setCopied(what);
+    setTimeout(() => setCopied(undefined), 1500);
+  }
+
+  /** Runs a host action; a refusal from the server is shown, never swallowed. */
+  async function act(run: () => Promise<unknown>) {
+    setError(undefined);
+    try {
+      await run();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  function onStageAction(action: StageAction, member: StageMember) {
     if (!session) return;
-    await navigator.clipboard?.writeText(session.shareLink).catch(() => undefined);
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
+    const { room } = session;
+    const memberId = member.memberId;
+    switch (action) {
+      case 'mute':
+        return void act(() => room.request('member.mute', { memberId }));
+      case 'toAudience':
+        return void act(() => room.request('stage.remove', { memberId }));
+      case 'promote':
+        return void act(() => room.request('cohost.promote', { memberId }));
+      case 'demote':
+        return void act(() => room.request('cohost.demote', { memberId }));
+      case 'makeHost':
+        if (window.confirm(`Hand the host role to ${member.displayName}? You become a co-host.`)) {
+          void act(() => room.request('host.transfer', { memberId }));
+        }
+        return;
+      case 'remove':
+        if (window.confirm(`Remove ${member.displayName} from this space? They cannot come back.`)) {
+          void act(() => room.request('member.remove', { memberId }));
+        }
+        return;
+      case 'block':
+        if (window.confirm(`Block ${member.displayName}? They leave now and cannot join spaces you host.`)) {
+          void act(() => room.request('member.block', { memberId }));
+        }
+        return;
+      case 'report': {
+        const reason = window.prompt(`Report ${member.displayName}: what happened?`);
+        if (reason?.trim()) void act(() => room.request('member.report', { memberId, reason: reason.trim() }));
+        return;
+      }
+    }
+  }
+
+  function onQueueAction(action: QueueAction, memberId: string) {
+    if (!session) return;
+    const { room } = session;
+    if (action === 'approve') void act(() => room.request('queue.approve', { memberId }));
+    else if (action === 'decline') void act(() => room.request('queue.decline', { memberId }));
+    else void act(() => room.request('queue.move', { memberId, direction: action }));
+  }
+
+  async function copySpeakerInvite() {
+    if (!session) return;
+    const { invite, listenPath } = await session.room.request('space.invite', { canRequest: true });
+    await copy(`${session.httpUrl}${listenPath}#invite=${encodeURIComponent(invite)}`, 'speaker');
   }
 
   const canGoLive = name.trim().length > 0 && title.trim().length > 0 && phase === 'setup' && inputs.length > 0;
@@ -183,6 +255,7 @@ export function StudioApp() {
         <span className="runtime">{studio.runtime === 'electron' ? 'Desktop' : 'Browser'} · embedded SFU</span>
       </header>
 
+      {reconnecting && <div className="banner banner-notice" role="status" data-testid="reconnecting">{reconnecting}</div>}
       {error && <div className="banner banner-error" role="alert">{error}</div>}
       {notice && <div className="banner banner-notice" role="status">{notice}</div>}
 
@@ -216,15 +289,33 @@ export function StudioApp() {
         <main className="console">
           <section className="card share">
             <h2>Share link</h2>
-            <p>Listeners open this link in a browser and press Listen.</p>
             <div className="share-row">
               <input data-testid="share-link" readOnly value={session.shareLink} onFocus={(e) => e.target.select()} />
-              <button onClick={() => void copyLink()}>{copied ? 'Copied' : 'Copy'}</button>
+              <button onClick={() => void copy(session.shareLink, 'listen')}>{copied === 'listen' ? 'Copied' : 'Copy'}</button>
+            </div>
+            <div className="share-row policy">
+              <label className="inline">
+                Who can ask to speak
+                <select
+                  data-testid="request-policy"
+                  value={snapshot.policy.requestPolicy}
+                  onChange={(e) => void act(() => session.room.request('space.settings', { requestPolicy: e.target.value as 'everyone' | 'invited' }))}
+                >
+                  <option value="everyone">Everyone</option>
+                  <option value="invited">Only people I invite</option>
+                </select>
+              </label>
+              <button onClick={() => void act(copySpeakerInvite)}>{copied === 'speaker' ? 'Copied' : 'Copy speaker invite link'}</button>
             </div>
           </section>
-          <section className="card">
+          <section className="card stage-card">
             <h2>Stage</h2>
-            <StageList snapshot={snapshot} selfId={session.room.memberId} />
+            <StageList snapshot={snapshot} selfId={session.room.memberId} onAction={onStageAction} />
+            <ReactionFeed room={session.room} />
+          </section>
+          <section className="card">
+            <h2>Requests to speak</h2>
+            <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} />
           </section>
           <section className="card mic">
             <h2>Your microphone</h2>
@@ -238,8 +329,15 @@ export function StudioApp() {
               <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
                 {muted ? 'Unmute' : 'Mute'}
               </button>
-              <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
+              <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
+              {snapshot.you.role === 'host' && (
+                <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
+              )}
             </div>
+          </section>
+          <section className="card">
+            <h2>Audience</h2>
+            <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
           </section>
         </main>
       )}

@@ -1,20 +1,78 @@
-// The Stage as everyone sees it: host, co-hosts, speakers, with live and muted state.
-import type { SpaceSnapshot } from '../../shared/space';
+// The Stage as everyone sees it: host, co-hosts, speakers, with speaking rings, live and muted state,
+// and, for hosts, talk time and the moderation actions they may take on each person.
+import type { SpaceSnapshot, StageMember } from '../../shared/space';
+import { mayActOn, type Role } from '../../shared/roles';
+import { formatDuration } from './format';
 
 const ROLE_LABEL = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker', listener: 'Listener' } as const;
 
-export function StageList({ snapshot, selfId }: { snapshot: SpaceSnapshot; selfId?: string }) {
+export type StageAction = 'mute' | 'toAudience' | 'promote' | 'demote' | 'makeHost' | 'remove' | 'block' | 'report';
+
+const ACTION_LABEL: Record<StageAction, string> = {
+  mute: 'Mute',
+  toAudience: 'To audience',
+  promote: 'Make co-host',
+  demote: 'Make speaker',
+  makeHost: 'Make host',
+  remove: 'Remove',
+  block: 'Block',
+  report: 'Report',
+};
+
+/** The actions `viewer` may take on `member`; the server checks each again. */
+export function stageActions(viewer: Role, member: StageMember, selfId: string): StageAction[] {
+  if (member.memberId === selfId) return [];
+  if (!mayActOn(viewer, member.role)) return ['report'];
+  const actions: StageAction[] = [];
+  if (!member.muted && member.live) actions.push('mute');
+  actions.push('toAudience');
+  if (viewer === 'host' && member.role === 'speaker') actions.push('promote');
+  if (viewer === 'host' && member.role === 'cohost') actions.push('demote', 'makeHost');
+  actions.push('remove', 'block', 'report');
+  return actions;
+}
+
+function stateLabel(m: StageMember): string {
+  if (!m.connected) return 'reconnecting…';
+  if (!m.live) return 'not sending';
+  if (m.muted) return 'muted';
+  return m.speaking ? 'speaking' : 'on air';
+}
+
+export function StageList({
+  snapshot,
+  selfId,
+  onAction,
+}: {
+  snapshot: SpaceSnapshot;
+  selfId?: string;
+  onAction?: (action: StageAction, member: StageMember) => void;
+}) {
+  const viewer = snapshot.you.role;
+  const talk = snapshot.host?.talkTimeMs;
   return (
     <ul className="stage" data-testid="stage">
       {snapshot.stage.map((m) => (
-        <li key={m.memberId} className="stage-member" data-testid="stage-member">
-          <span className={`avatar ${m.live && !m.muted ? 'avatar-live' : ''}`}>{m.displayName.slice(0, 1).toUpperCase()}</span>
+        <li key={m.memberId} className={`stage-member ${m.connected ? '' : 'away'}`} data-testid="stage-member" data-member-id={m.memberId}>
+          <span className={`avatar ${m.live && !m.muted ? 'avatar-live' : ''} ${m.speaking && !m.muted ? 'avatar-speaking' : ''}`}>
+            {m.displayName.slice(0, 1).toUpperCase()}
+          </span>
           <span className="stage-name">
             {m.displayName}
             {m.memberId === selfId ? ' (you)' : ''}
           </span>
           <span className={`role role-${m.role}`}>{ROLE_LABEL[m.role]}</span>
-          <span className="stage-state">{!m.live ? 'not sending' : m.muted ? 'muted' : 'on air'}</span>
+          {talk && <span className="talk-time" title="Talk time">{formatDuration(talk[m.memberId] ?? 0)}</span>}
+          <span className="stage-state" data-testid="stage-state">{stateLabel(m)}</span>
+          {onAction && selfId && (
+            <span className="stage-actions">
+              {stageActions(viewer, m, selfId).map((action) => (
+                <button key={action} className={`small ${action === 'remove' || action === 'block' ? 'danger' : ''}`} data-testid={`stage-${action}`} onClick={() => onAction(action, m)}>
+                  {ACTION_LABEL[action]}
+                </button>
+              ))}
+            </span>
+          )}
         </li>
       ))}
       {snapshot.stage.length === 0 && <li className="empty">Nobody is on stage.</li>}

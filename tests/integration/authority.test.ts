@@ -1,0 +1,184 @@
+// The server is the authority: every request type, sent by every kind of actor, against a fresh live
+// Space. Exactly the allowed combinations succeed; every other one gets a clear error and leaves the
+// Space exactly as it was. The expected table is written out here from the product rules, not read
+// from the code's own access table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoomClient } from '../../src/renderer/room/RoomClient';
+import { RequestError } from '../../src/renderer/room/SignalingClient';
+import { REQUEST_TYPES, type RequestData, type RequestType } from '../../src/shared/protocol';
+import { eventually, fakeRoom } from '../support/fakeRoom';
+import { startTestServer, type TestServer } from '../support/server';
+import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
+
+const ACTORS = ['host', 'cohost', 'speaker', 'listener', 'removed', 'unauthenticated'] as const;
+type Actor = (typeof ACTORS)[number];
+type Outcome = 'ok' | string;
+
+/** One row per request: the data to send (from the fixture) and the outcome per actor. */
+interface Row {
+  data: (f: World, actor: Actor) => unknown;
+  expect: Record<Actor, Outcome>;
+}
+
+interface World {
+  f: SpaceFixture;
+  client(actor: Actor): RoomClient;
+}
+
+const M = 'not_joined';
+const F = 'forbidden';
+const row = (host: Outcome, cohost: Outcome, speaker: Outcome, listener: Outcome, removed: Outcome = M, unauth: Outcome = M) => ({
+  host,
+  cohost,
+  speaker,
+  listener,
+  removed,
+  unauthenticated: unauth,
+});
+
+const ownProducer = (w: World, actor: Actor) => ({
+  producerId: (actor === 'listener' || actor === 'removed' || actor === 'unauthenticated' ? w.f.host : w.client(actor)).producer!.id,
+});
+
+const TABLE: Record<RequestType, Row> = {
+  'ping': { data: () => ({}), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
+  'space.create': { data: () => ({ title: 'Another', hostName: 'X' }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
+  'space.join': {
+    // A returning person presents the identity their client kept, as RoomClient.join does.
+    data: (w, actor) => ({ token: w.f.invite, userToken: w.client(actor).userToken }),
+    expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'banned', 'ok'),
+  },
+  'space.resume': {
+    data: () => ({ resumeToken: 'not-a-real-token' }),
+    expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'not_found', 'not_found'),
+  },
+  'space.leave': { data: () => ({}), expect: row('ok', 'ok', 'ok', 'ok') },
+  'space.end': { data: () => ({}), expect: row('ok', F, F, F) },
+  'space.settings': { data: () => ({ requestPolicy: 'invited' }), expect: row('ok', 'ok', F, F) },
+  'space.invite': { data: () => ({ canRequest: true }), expect: row('ok', 'ok', F, F) },
+  'space.listeners': { data: () => ({ query: '', limit: 10 }), expect: row('ok', 'ok', F, F) },
+  'host.transfer': { data: (w) => ({ memberId: w.f.id('cohost2') }), expect: row('ok', F, F, F) },
+  'transport.create': { data: () => ({ direction: 'send' }), expect: row('ok', 'ok', 'ok', F) },
+  'transport.connect': {
+    data: () => ({ transportId: 'nope', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }),
+    expect: row('not_found', 'not_found', 'not_found', 'not_found'),
+  },
+  'producer.create': {
+    data: () => ({ transportId: 'nope', kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000 }] } }),
+    expect: row('not_found', 'not_found', 'not_found', F),
+  },
+  'producer.close': { data: ownProducer, expect: row('ok', 'ok', 'ok', F) },
+  'producer.pause': { data: ownProducer, expect: row('ok', 'ok', 'ok', F) },
+  'producer.resume': { data: ownProducer, expect: row('ok', 'ok', 'ok', F) },
+  'consumer.create': {
+    data: (w) => ({ transportId: 'nope', producerId: w.f.host.producer!.id, rtpCapabilities: {} }),
+    expect: row('not_found', 'not_found', 'not_found', 'not_found'),
+  },
+  'consumer.resume': { data: () => ({ consumerId: 'nope' }), expect: row('not_found', 'not_found', 'not_found', 'not_found') },
+  'queue.raise': { data: () => ({}), expect: row(F, F, F, 'ok') },
+  'queue.lower': { data: () => ({}), expect: row(F, F, F, 'ok') },
+  'queue.approve': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
+  'queue.decline': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
+  'queue.move': { data: (w) => ({ memberId: w.f.id('asker'), direction: 'down' }), expect: row('ok', 'ok', F, F) },
+  'stage.invite': { data: (w) => ({ memberId: w.f.id('audience'), as: 'speaker' }), expect: row('ok', 'ok', F, F) },
+  'stage.answer': { data: () => ({ accept: true }), expect: row(F, F, F, 'ok') },
+  'stage.leave': { data: () => ({}), expect: row(F, 'ok', 'ok', F) },
+  'stage.remove': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', F, F) },
+  'stage.muteAll': { data: () => ({}), expect: row('ok', 'ok', F, F) },
+  'cohost.promote': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', F, F, F) },
+  'cohost.demote': { data: (w) => ({ memberId: w.f.id('cohost2') }), expect: row('ok', F, F, F) },
+  'member.mute': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', F, F) },
+  'member.remove': { data: (w) => ({ memberId: w.f.id('audience') }), expect: row('ok', 'ok', F, F) },
+  'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+};
+
+describe('authority: every request from every role', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // Three co-hosts allowed, so the host's promotion succeeds with two already in place.
+    server = await startTestServer({ maxCohosts: 3 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('covers every request type in the protocol', () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...REQUEST_TYPES].sort());
+  });
+
+  /**
+   * The World: host; co-hosts "cohost" and "cohost2"; speakers "speaker" and "speaker2"; listeners
+   * "listener" (hand raised, invited on stage), "asker" and "asker2" (hands raised), "audience",
+   * "removed" (removed by the host, connection still open) and an unjoined connection.
+   */
+  async function world(): Promise<World & { unauth: RoomClient; removed: RoomClient }> {
+    const f = await buildSpace(server.wsUrl, {
+      cohosts: ['cohost', 'cohost2'],
+      speakers: ['speaker', 'speaker2'],
+      listeners: ['listener', 'asker', 'asker2', 'audience', 'removed'],
+    });
+    await f.people.asker!.raiseHand();
+    await f.people.listener!.raiseHand();
+    await f.people.asker2!.raiseHand();
+    await f.host.request('stage.invite', { memberId: f.id('listener'), as: 'speaker' });
+    await f.host.request('member.remove', { memberId: f.id('removed') });
+    const unauth = fakeRoom(server.wsUrl);
+    await unauth.connect();
+    f.all.push(unauth);
+    const w: World = {
+      f,
+      client: (actor) => (actor === 'host' ? f.host : actor === 'unauthenticated' ? unauth : f.people[actor]!),
+    };
+    return Object.assign(w, { unauth, removed: f.people.removed! });
+  }
+
+  const cases = Object.entries(TABLE).flatMap(([type, r]) => ACTORS.map((actor) => [type, actor, r.expect[actor]] as const));
+
+  // Each case builds its own Space, so they run a few at a time.
+  it.concurrent.for(cases)('%s from %s → %s', async ([type, actor, outcome], { expect }) => {
+    const w = await world();
+    try {
+      const space = server.sfu.space(w.f.spaceId)!;
+      const before = JSON.stringify(space.summary());
+      const data = TABLE[type as RequestType].data(w, actor) as RequestData<RequestType>;
+      const result = await w.client(actor).request(type as RequestType, data).then(
+        () => 'ok',
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(RequestError);
+          expect((error as RequestError).message.length).toBeGreaterThan(5);
+          return (error as RequestError).code;
+        },
+      );
+      expect(result).toBe(outcome);
+      if (outcome !== 'ok') expect(JSON.stringify(space.summary())).toBe(before);
+    } finally {
+      w.f.close();
+    }
+  });
+
+  it('a co-host cannot act on the host or the other co-host, and the space is unchanged', async () => {
+    const w = await world();
+    try {
+      const space = server.sfu.space(w.f.spaceId)!;
+      const before = JSON.stringify(space.summary());
+      const cohost = w.client('cohost');
+      for (const target of ['host', 'cohost2']) {
+        for (const type of ['member.mute', 'member.remove', 'stage.remove'] as const) {
+          await expect(cohost.request(type, { memberId: w.f.id(target) })).rejects.toMatchObject({ code: 'forbidden' });
+        }
+      }
+      expect(JSON.stringify(space.summary())).toBe(before);
+      // Mute all from a co-host mutes the speakers only.
+      await cohost.request('stage.muteAll', {});
+      await eventually(() => {
+        const muted = Object.fromEntries(w.f.host.snapshot!.stage.map((m) => [m.displayName, m.muted]));
+        expect(muted).toEqual({ Host: false, cohost: false, cohost2: false, speaker: true, speaker2: true });
+      });
+    } finally {
+      w.f.close();
+    }
+  });
+});
