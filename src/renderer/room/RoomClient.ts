@@ -315,7 +315,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       kind: answer.kind,
       rtpParameters: answer.rtpParameters as msc.RtpParameters,
     });
-    await this.request('consumer.resume', { consumerId: consumer.id });
+    try {
+      await this.request('consumer.resume', { consumerId: consumer.id });
+    } catch (error) {
+      // The producer went away while we set up: nothing to hear.
+      consumer.close();
+      if (error instanceof RequestError && error.code === 'not_found') return;
+      throw error;
+    }
     const remote: RemoteTrack = {
       consumerId: consumer.id,
       producerId: info.producerId,
