@@ -26,6 +26,8 @@ const ROLE_ORDER: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, liste
 const STATE_BROADCAST_MS = 100;
 /** Reactions are folded into one broadcast per this many milliseconds. */
 const REACTION_BROADCAST_MS = 250;
+/** Hosts' talk-time view refreshes at most this often while people speak. */
+const HOST_REFRESH_MS = 1000;
 
 /** What every member's snapshot shares, computed once per broadcast. */
 interface CommonState {
@@ -68,6 +70,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   #hostAwayUntil: number | null = null;
   #status: SpaceStatus = 'live';
   #stateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Pending refresh of the hosts' view (talk times), at most once a second. */
+  #hostRefreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reactions waiting for the next folded broadcast. */
   #reactions: ReactionBurst = { counts: {}, recent: [] };
   #reactionTimer: ReturnType<typeof setTimeout> | undefined;
@@ -87,9 +91,11 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   /** Starts the speaking observer; call once after construction. */
   async start(): Promise<void> {
-    this.#speaking = await SpeakingTracker.create(this.router, (memberIds) => {
-      this.broadcast('space.speaking', { memberIds });
-    });
+    this.#speaking = await SpeakingTracker.create(
+      this.router,
+      (memberIds) => this.broadcast('space.speaking', { memberIds }),
+      () => this.#scheduleHostRefresh(),
+    );
   }
 
   get status(): SpaceStatus {
@@ -410,6 +416,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#status = 'ended';
     clearTimeout(this.#stateTimer);
     clearTimeout(this.#reactionTimer);
+    clearTimeout(this.#hostRefreshTimer);
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
     this.#logger.info('space ended', { reason });
@@ -422,6 +429,19 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#members.clear();
     if (!this.router.closed) this.router.close();
     this.safeEmit('ended', reason);
+  }
+
+  /** Talk time moves while people speak; only hosts see it, so only they get the update. */
+  #scheduleHostRefresh(): void {
+    if (this.#hostRefreshTimer || this.#status !== 'live') return;
+    this.#hostRefreshTimer = setTimeout(() => {
+      this.#hostRefreshTimer = undefined;
+      if (this.#status !== 'live' || this.#stateTimer) return;
+      const common = this.#commonState();
+      for (const member of this.#members.values()) {
+        if (member.connected && isHostRole(member.role)) member.push('space.state', this.#personalise(common, member));
+      }
+    }, HOST_REFRESH_MS);
   }
 
   #broadcastState(): void {

@@ -16,10 +16,13 @@ export class SpeakingTracker {
   readonly #talkMs = new Map<string, number>();
   #speaking = new Set<string>();
   readonly #onChange: (memberIds: string[]) => void;
+  /** Called on every report while someone speaks (talk time moved). */
+  readonly #onTalk: () => void;
 
-  private constructor(observer: ms.AudioLevelObserver, onChange: (memberIds: string[]) => void) {
+  private constructor(observer: ms.AudioLevelObserver, onChange: (memberIds: string[]) => void, onTalk: () => void) {
     this.#observer = observer;
     this.#onChange = onChange;
+    this.#onTalk = onTalk;
     observer.on('volumes', (volumes: Array<{ producer: ms.Producer; volume: number }>) => {
       const now = new Set<string>();
       for (const { producer } of volumes) {
@@ -28,17 +31,22 @@ export class SpeakingTracker {
       }
       for (const memberId of now) this.#talkMs.set(memberId, (this.#talkMs.get(memberId) ?? 0) + SPEAKING_INTERVAL_MS);
       this.#update(now);
+      if (now.size > 0) this.#onTalk();
     });
     observer.on('silence', () => this.#update(new Set()));
   }
 
-  static async create(router: ms.Router, onChange: (memberIds: string[]) => void): Promise<SpeakingTracker> {
+  static async create(
+    router: ms.Router,
+    onChange: (memberIds: string[]) => void,
+    onTalk: () => void,
+  ): Promise<SpeakingTracker> {
     const observer = await router.createAudioLevelObserver({
       maxEntries: 16,
       threshold: SPEAKING_THRESHOLD_DB,
       interval: SPEAKING_INTERVAL_MS,
     });
-    return new SpeakingTracker(observer, onChange);
+    return new SpeakingTracker(observer, onChange, onTalk);
   }
 
   async add(producer: ms.Producer, memberId: string): Promise<void> {
