@@ -46,7 +46,7 @@ const flags = ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream'
 const hostBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...flags, `--use-file-for-fake-audio-capture=${wav}`] });
 const listenerBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
 try {
-  const host = await hostBrowser.newPage({ viewport: { width: 1280, height: 760 } });
+  const host = await hostBrowser.newPage({ viewport: { width: 1360, height: 900 } });
   await host.goto(`${url}/`);
   await host.getByTestId('host-name').fill('Ada Lovelace');
   await host.getByTestId('space-title-input').fill('The Analytical Hour: live Q&A');
@@ -54,16 +54,29 @@ try {
   await host.screenshot({ path: 'docs/studio-setup.png' });
   await host.getByTestId('go-live').click();
   const link = await host.getByTestId('share-link').inputValue({ timeout: 15000 });
-  const listener = await listenerBrowser.newPage({ viewport: { width: 900, height: 640 } });
+  const listener = await listenerBrowser.newPage({ viewport: { width: 900, height: 900 } });
   await listener.goto(link);
   await listener.screenshot({ path: 'docs/listener-invite.png' });
-  await listener.getByTestId('listen').click();
-  await listener.getByTestId('listen-status').waitFor();
-  await listener.waitForTimeout(2000);
-  await listener.screenshot({ path: 'docs/listener.png' });
-  await host.waitForTimeout(500);
+  // Three people in the audience: Grace will be approved, Linus and Alan wait in the queue.
+  const audience = [];
+  for (const name of ['Grace Hopper', 'Linus', 'Alan Turing']) {
+    const page = name === 'Linus' ? listener : await listenerBrowser.newPage({ viewport: { width: 900, height: 900 } });
+    if (page !== listener) await page.goto(link);
+    await page.getByTestId('listener-name').fill(name);
+    await page.getByTestId('listen').click();
+    await page.getByTestId('listen-status').waitFor();
+    await page.getByTestId('raise-hand').click();
+    await page.getByTestId('hand-status').waitFor();
+    audience.push(page);
+  }
+  await host.getByTestId('queue-approve').first().click();
+  await audience[0].getByTestId('notice').waitFor();
+  for (const r of ['👏', '🔥', '❤️']) await audience[1].getByRole('button', { name: `React ${r}` }).click();
+  await listener.waitForTimeout(2500);
   await host.screenshot({ path: 'docs/studio-live.png' });
-  console.log('saved docs/studio-setup.png, docs/studio-live.png, docs/listener-invite.png, docs/listener.png');
+  await listener.screenshot({ path: 'docs/listener.png' });
+  await audience[0].screenshot({ path: 'docs/listener-on-stage.png' });
+  console.log('saved docs/studio-setup.png, docs/studio-live.png, docs/listener-invite.png, docs/listener.png, docs/listener-on-stage.png');
 } finally {
   await hostBrowser.close();
   await listenerBrowser.close();

@@ -308,37 +308,41 @@ export function StudioApp() {
               <button onClick={() => void act(copySpeakerInvite)}>{copied === 'speaker' ? 'Copied' : 'Copy speaker invite link'}</button>
             </div>
           </section>
-          <section className="card stage-card">
-            <h2>Stage</h2>
-            <StageList snapshot={snapshot} selfId={session.room.memberId} onAction={onStageAction} />
-            <ReactionFeed room={session.room} />
-          </section>
-          <section className="card">
-            <h2>Requests to speak</h2>
-            <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} />
-          </section>
-          <section className="card mic">
-            <h2>Your microphone</h2>
-            <select value={deviceId} onChange={(e) => void chooseInput(e.target.value)}>
-              {inputs.map((d) => (
-                <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
-              ))}
-            </select>
-            <Meter meter={meter} label="Microphone level" />
-            <div className="actions">
-              <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
-                {muted ? 'Unmute' : 'Mute'}
-              </button>
-              <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
-              {snapshot.you.role === 'host' && (
-                <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
-              )}
-            </div>
-          </section>
-          <section className="card">
-            <h2>Audience</h2>
-            <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
-          </section>
+          <div className="column">
+            <section className="card stage-card">
+              <h2>Stage</h2>
+              <StageList snapshot={snapshot} selfId={session.room.memberId} onAction={onStageAction} />
+              <ReactionFeed room={session.room} />
+            </section>
+            <section className="card">
+              <h2>Audience</h2>
+              <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
+            </section>
+          </div>
+          <div className="column">
+            <section className="card">
+              <h2>Requests to speak</h2>
+              <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} />
+            </section>
+            <section className="card mic">
+              <h2>Your microphone</h2>
+              <select value={deviceId} onChange={(e) => void chooseInput(e.target.value)}>
+                {inputs.map((d) => (
+                  <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
+                ))}
+              </select>
+              <Meter meter={meter} label="Microphone level" />
+              <div className="actions">
+                <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
+                  {muted ? 'Unmute' : 'Mute'}
+                </button>
+                <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
+                {snapshot.you.role === 'host' && (
+                  <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
+                )}
+              </div>
+            </section>
+          </div>
         </main>
       )}
 
