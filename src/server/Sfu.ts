@@ -34,6 +34,24 @@ export class Sfu {
     this.pool = pool;
     this.tokens = new TokenSigner(config.tokenSecret);
     this.moderation = new ModerationStore(config.dataDir);
+    pool.on('workerdied', () => this.#rescueSpaces());
+  }
+
+  /** Moves every Space whose router died with its worker to a new router on a healthy worker. */
+  #rescueSpaces(): void {
+    const stranded = this.spaces().filter((space) => space.router.closed && space.status === 'live');
+    for (const space of stranded) space.markMoving();
+    for (const space of stranded) {
+      const started = Date.now();
+      this.pool
+        .createRouter(MEDIA_CODECS)
+        .then((router) => space.moveTo(router))
+        .then(() => this.logger.warn('space rescued from a dead worker', { spaceId: space.id, ms: Date.now() - started }))
+        .catch((error: unknown) => {
+          this.logger.error('could not rescue a space', { spaceId: space.id, error });
+          space.end('the media server failed');
+        });
+    }
   }
 
   static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {

@@ -53,8 +53,11 @@ export class Space extends TypedEmitter<SpaceEvents> {
   readonly id: string;
   readonly title: string;
   readonly startedAt = Date.now();
-  readonly router: ms.Router;
   readonly hostUserId: string;
+  /** The media router; replaced when its worker dies (see `moveTo`). */
+  #router: ms.Router;
+  /** Set while the Space moves to a new router, so the old one's closing does not end it. */
+  #moving = false;
   readonly #logger: Logger;
   readonly #policy: SpacePolicy;
   readonly #graceMs: number;
@@ -80,22 +83,61 @@ export class Space extends TypedEmitter<SpaceEvents> {
     super();
     this.id = init.id;
     this.title = init.title;
-    this.router = init.router;
+    this.#router = init.router;
     this.hostUserId = init.hostUserId;
     this.#logger = init.logger;
     this.#policy = { ...init.policy };
     this.#graceMs = init.graceMs;
     this.#moderation = init.moderation;
-    this.router.observer.once('close', () => this.end('the media router closed'));
+    this.#watchRouter();
   }
 
-  /** Starts the speaking observer; call once after construction. */
+  get router(): ms.Router {
+    return this.#router;
+  }
+
+  /** Starts the speaking observer; call once after construction and after each move. */
   async start(): Promise<void> {
     this.#speaking = await SpeakingTracker.create(
-      this.router,
+      this.#router,
       (memberIds) => this.broadcast('space.speaking', { memberIds }),
       () => this.#scheduleHostRefresh(),
+      this.#speaking?.talkTimeMs(),
     );
+  }
+
+  /** The router's worker died: hold the Space together until it moves (see `moveTo`). */
+  markMoving(): void {
+    if (this.#status === 'live') this.#moving = true;
+  }
+
+  /**
+   * Moves the Space to a new router after its worker died. Roles, the queue, mutes and talk time stay;
+   * every member's media is rebuilt: clients get `space.mediarestart` and set up again on their own.
+   */
+  async moveTo(router: ms.Router): Promise<void> {
+    if (this.#status !== 'live') {
+      router.close();
+      return;
+    }
+    this.#router = router;
+    this.#watchRouter();
+    for (const member of this.#members.values()) member.closeMedia();
+    await this.start();
+    this.#moving = false;
+    this.#logger.warn('space moved to a new media router', { routerId: router.id });
+    this.broadcast('space.mediarestart', { routerRtpCapabilities: router.rtpCapabilities as EventMap['space.mediarestart']['routerRtpCapabilities'] });
+    this.scheduleStateBroadcast();
+  }
+
+  #watchRouter(): void {
+    const router = this.#router;
+    router.observer.once('close', () => {
+      // A dying worker closes its routers just before it reports the death; look again a moment later.
+      setImmediate(() => {
+        if (this.#router === router && !this.#moving) this.end('the media router closed');
+      });
+    });
   }
 
   get status(): SpaceStatus {
@@ -427,7 +469,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.close();
     }
     this.#members.clear();
-    if (!this.router.closed) this.router.close();
+    if (!this.#router.closed) this.#router.close();
     this.safeEmit('ended', reason);
   }
 

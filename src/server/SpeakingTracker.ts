@@ -19,8 +19,14 @@ export class SpeakingTracker {
   /** Called on every report while someone speaks (talk time moved). */
   readonly #onTalk: () => void;
 
-  private constructor(observer: ms.AudioLevelObserver, onChange: (memberIds: string[]) => void, onTalk: () => void) {
+  private constructor(
+    observer: ms.AudioLevelObserver,
+    onChange: (memberIds: string[]) => void,
+    onTalk: () => void,
+    talkMs: Record<string, number>,
+  ) {
     this.#observer = observer;
+    for (const [memberId, ms] of Object.entries(talkMs)) this.#talkMs.set(memberId, ms);
     this.#onChange = onChange;
     this.#onTalk = onTalk;
     observer.on('volumes', (volumes: Array<{ producer: ms.Producer; volume: number }>) => {
@@ -40,13 +46,15 @@ export class SpeakingTracker {
     router: ms.Router,
     onChange: (memberIds: string[]) => void,
     onTalk: () => void,
+    /** Talk time carried over from a previous router. */
+    talkMs: Record<string, number> = {},
   ): Promise<SpeakingTracker> {
     const observer = await router.createAudioLevelObserver({
       maxEntries: 16,
       threshold: SPEAKING_THRESHOLD_DB,
       interval: SPEAKING_INTERVAL_MS,
     });
-    return new SpeakingTracker(observer, onChange, onTalk);
+    return new SpeakingTracker(observer, onChange, onTalk, talkMs);
   }
 
   async add(producer: ms.Producer, memberId: string): Promise<void> {

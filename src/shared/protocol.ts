@@ -199,6 +199,8 @@ export interface EventMap {
   'producer.paused': { producerId: string; paused: boolean };
   /** The server closed one of this client's consumers (its producer went away). */
   'consumer.closed': { consumerId: string };
+  /** The Space moved to a new media router (its worker died): set up transports again. */
+  'space.mediarestart': { routerRtpCapabilities: RtpCapabilitiesWire };
   /** This member was removed from the Space by a host (or blocked). */
   'space.removed': { reason: string };
   /** The Space ended; the connection stays open but every request answers `space_ended`. */

@@ -34,6 +34,8 @@ export type RoomEvents = {
   reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
   /** Back, with the same role and place. */
   reconnected: [];
+  /** The server's media process failed and the Space moved; audio is being set up again. */
+  mediarestart: [];
   /** The Space ended (host ended it, or the host left and nobody took over). */
   ended: [reason: string];
   /** A host removed this member from the Space. */
@@ -97,6 +99,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId));
     this.signaling.on('producer.removed', ({ producerId }) => {
       for (const remote of this.#remote.values()) if (remote.producerId === producerId) this.#dropConsumer(remote.consumerId);
+    });
+    this.signaling.on('space.mediarestart', ({ routerRtpCapabilities }) => {
+      this.#enqueue(() => this.#restartMedia(routerRtpCapabilities as msc.RtpCapabilities));
     });
     this.signaling.on('space.ended', ({ reason }) => this.#finish('ended', reason));
     this.signaling.on('space.removed', ({ reason }) => this.#finish('removed', reason));
@@ -367,6 +372,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       return;
     }
     if (!this.#reconnecting) void this.#reconnect(reason);
+  }
+
+  /** The server moved the Space to a new media router: rebuild transports; others' audio comes back as
+   * their producers reappear (`producer.added`). */
+  async #restartMedia(routerRtpCapabilities: msc.RtpCapabilities): Promise<void> {
+    this.#closeMedia();
+    this.safeEmit('mediarestart');
+    this.#device = new Device(this.#options.deviceOptions);
+    await this.#device.load({ routerRtpCapabilities });
+    await this.#produce();
   }
 
   /** Reconnects with backoff and resumes the same member; media is rebuilt on the new connection. */
