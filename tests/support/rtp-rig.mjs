@@ -3,8 +3,10 @@
 // delivers to its UDP sockets (per SSRC: count, sequence gaps, longest silence between arrivals).
 // Kept out of the test or bench process so a busy event loop there cannot disturb the pacing or the
 // counting. Plain JavaScript so it runs with `node` directly; driven over IPC by tests/support/rtpRig.ts.
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 const PACKET_MS = 20;
 const SAMPLES_PER_PACKET = 960;
@@ -23,13 +25,53 @@ function reply(message) {
   process.send?.(message);
 }
 
+/** Ports of the counting sockets, for their drop counts in /proc/net/udp. */
+const countingPorts = new Set();
+let sinkProcess;
+
+function countingSocketDrops() {
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const port = parseInt(fields[1]?.split(':')[1] ?? '', 16);
+    if (countingPorts.has(port)) drops += Number(fields.at(-1));
+  }
+  return drops;
+}
+
+/**
+ * Sockets that receive and never read, held by a small Python process: listeners whose packets are not
+ * counted still cost the worker its full sending work, but cost this process nothing.
+ */
+async function openSinks(count) {
+  sinkProcess ??= spawn('python3', ['-u', '-c', [
+    'import socket, sys',
+    'held = []',
+    'for line in sys.stdin:',
+    '    n = int(line)',
+    '    ports = []',
+    '    for _ in range(n):',
+    '        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+    '        s.bind(("127.0.0.1", 0))',
+    '        held.append(s)',
+    '        ports.append(str(s.getsockname()[1]))',
+    '    print(" ".join(ports), flush=True)',
+  ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: sinkProcess.stdout });
+  const answer = new Promise((resolve) => lines.once('line', (line) => resolve(line.split(' ').map(Number))));
+  sinkProcess.stdin.write(`${count}\n`);
+  const ports = await answer;
+  lines.close();
+  return ports;
+}
+
 function udpStats() {
   // The kernel's own count of datagrams it dropped because a socket's buffer was full.
   const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
   const names = lines[0].split(/\s+/);
   const values = lines[1].split(/\s+/).map(Number);
   const at = (name) => values[names.indexOf(name)] ?? 0;
-  return { rcvbufErrors: at('RcvbufErrors'), inErrors: at('InErrors') };
+  return { rcvbufErrors: at('RcvbufErrors'), inErrors: at('InErrors'), countingSocketDrops: countingSocketDrops() };
 }
 
 function onPacket(msg) {
@@ -61,6 +103,7 @@ async function open(count) {
     await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
     ports.push(socket.address().port);
+    countingPorts.add(socket.address().port);
   }
   return ports;
 }
@@ -123,6 +166,7 @@ process.on('message', (message) => {
     try {
       let result;
       if (cmd === 'open') result = { ports: await open(message.count) };
+      else if (cmd === 'sinks') result = { ports: await openSinks(message.count) };
       else if (cmd === 'source') result = await setSource(message.port, message.ssrc, message.payloadType ?? 100);
       else if (cmd === 'send') result = await startSending(message.count ?? Infinity);
       else if (cmd === 'start') {
@@ -148,4 +192,7 @@ process.on('message', (message) => {
   })();
 });
 
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  sinkProcess?.kill();
+  process.exit(0);
+});

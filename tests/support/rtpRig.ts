@@ -20,7 +20,7 @@ export interface StreamCount {
 export interface RigReport {
   streams: StreamCount[];
   /** The kernel's UDP counters: datagrams dropped because a receiving socket's buffer was full. */
-  udp: { rcvbufErrors: number; inErrors: number };
+  udp: { rcvbufErrors: number; inErrors: number; countingSocketDrops: number };
   /** The rig process's own CPU use, microseconds (process.cpuUsage()). */
   cpu: { user: number; system: number };
 }
@@ -73,6 +73,11 @@ export class RtpRig {
   /** Opens `count` receiving UDP sockets (4 MiB buffers) on 127.0.0.1 and returns their ports. */
   async open(count: number): Promise<number[]> {
     return (await this.#call<{ ports: number[] }>('open', { count })).ports;
+  }
+
+  /** Opens `count` sockets that receive and never read (in a helper process): listeners not counted. */
+  async sinks(count: number): Promise<number[]> {
+    return (await this.#call<{ ports: number[] }>('sinks', { count })).ports;
   }
 
   /** Where the packets go: a PlainTransport producer's port, with the SSRC it expects. */
