@@ -1,5 +1,6 @@
 // AudioWorklet: reports the exact frame (on the AudioContext's clock) where a sound starts, that is where
 // the signal first rises above a threshold after at least `quietMs` below it. Passes audio through.
+// A module (see the export at the end), so its declarations do not clash with the studio's worklet.
 declare const sampleRate: number;
 declare const currentFrame: number;
 declare class AudioWorkletProcessor {
@@ -38,3 +39,5 @@ class OnsetProcessor extends AudioWorkletProcessor {
 }
 
 registerProcessor('bench-onset', OnsetProcessor);
+
+export {};
