@@ -93,16 +93,9 @@ async function joinListener(wsUrl: string, invite: string, name: string, onTrack
 
 const bench = {
   /** Goes live with the fake microphone, opened with the studio's own settings. */
-  async host(wsUrl: string, options: { rawTapThreshold?: number; mouthTapThreshold?: number } = {}) {
+  async host(wsUrl: string, options: { mouthTapThreshold?: number } = {}) {
     const mic = await openMicrophone(undefined);
     if (options.mouthTapThreshold !== undefined) await tap('mouth', mic, options.mouthTapThreshold);
-    if (options.rawTapThreshold !== undefined) {
-      // The same fake device with Chromium's audio processing off: the sound before echo cancellation.
-      const raw = await navigator.mediaDevices.getUserMedia({
-        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-      });
-      await tap('raw', raw, options.rawTapThreshold);
-    }
     host = new RoomClient({ wsUrl });
     await host.connect();
     const created = await host.createSpace('Bench', 'Bench host');
