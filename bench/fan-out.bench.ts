@@ -153,14 +153,23 @@ it('fan-out: one speaker to N listeners on one worker', async () => {
   say('listeners | loss %  | worst % | input lost | rcvbuf drops | worker CPU % (sys) | counter CPU % | worker RSS MiB | node heap MiB | Chromium loss % | load');
   const steps: Array<Record<string, number | number[]>> = [];
   let failures = 0;
+  let stoppedBy: string | null = null;
   for (const target of STEPS) {
     if (Date.now() - started > BUDGET_MS) {
       say(`time budget reached before ${target} listeners`);
       break;
     }
-    await addListeners(target - ssrcs.length);
-    await sleep(500);
-    const m = await measure(WINDOW_PACKETS, counted);
+    let m: Awaited<ReturnType<typeof measure>>;
+    try {
+      await addListeners(target - ssrcs.length);
+      await sleep(500);
+      m = await measure(WINDOW_PACKETS, counted);
+    } catch (error) {
+      // A worker too busy to answer its channel (mediasoup's 15 s request timeout) ends the ramp, not the report.
+      stoppedBy = `${(error as Error).message} while going to ${target} listeners (at ${ssrcs.length})`;
+      say(`ramp stopped: ${stoppedBy}`);
+      break;
+    }
     const workerRssMiB = rssKiB(worker.pid) / 1024;
     const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
     const step = { listeners: ssrcs.length, ...m, workerRssMiB, nodeHeapMiB: heapMiB };
@@ -191,6 +200,7 @@ it('fan-out: one speaker to N listeners on one worker', async () => {
     workerKiBPerListener: 1024 * slope(steps.map((s) => s.listeners as number), steps.map((s) => s.workerRssMiB as number)),
     nodeHeapKiBPerListener: 1024 * slope(steps.map((s) => s.listeners as number), steps.map((s) => s.nodeHeapMiB as number)),
     medianLoad1: percentile(steps.map((s) => s.load1 as number), 50),
+    stoppedBy,
   };
   say(
     `fan-out result (1 worker, SRTP ${SRTP ? 'on' : 'off'}): loss ≤ 1 % up to ${summary.maxListenersUnder1PctLoss} listeners; ` +
