@@ -1,0 +1,98 @@
+// What the benchmarks share: building and serving the bench page, starting a real SFU service, reading
+// a process's CPU and memory, percentiles, and printing figures (to stdout and out/bench-results/).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { defaultConfig, type ServerConfig } from '../src/server/config';
+import { Logger } from '../src/server/logger';
+import { startServer, type RunningServer } from '../src/server/server';
+import { serveStatic } from '../src/server/static';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
+const BENCH_PAGE_DIR = join(ROOT, 'out', 'bench');
+const RESULTS_DIR = join(ROOT, 'out', 'bench-results');
+
+/** Builds bench/pages (the real RoomClient and microphone code) into out/bench, served under /bench/. */
+export async function buildBenchPages(): Promise<void> {
+  await build({
+    configFile: false,
+    root: join(ROOT, 'bench', 'pages'),
+    base: '/bench/',
+    logLevel: 'warn',
+    build: { outDir: BENCH_PAGE_DIR, emptyOutDir: true, rollupOptions: { input: join(ROOT, 'bench', 'pages', 'bench.html') } },
+  });
+}
+
+/** A real SFU service on a free loopback port, serving the listener page and the bench page. */
+export async function startBenchServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const config: ServerConfig = { ...defaultConfig(), port: 0, workers: 1, logLevel: 'warn', staticDir: RENDERER_DIR, ...overrides };
+  const logger = new Logger(config.logLevel, { service: 'bench' });
+  return startServer(config, {
+    logger,
+    routes: [(req, res, url) => url.pathname.startsWith('/bench/') && serveStatic(BENCH_PAGE_DIR, req, res, url.pathname.slice('/bench'.length))],
+  });
+}
+
+/** CPU time of a process so far (user + system), milliseconds, from /proc. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** Resident memory of a process, KiB. */
+export function rssKiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0);
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+export const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** Least-squares slope of y over x. */
+export function slope(xs: number[], ys: number[]): number {
+  const mx = mean(xs);
+  const my = mean(ys);
+  let num = 0;
+  let den = 0;
+  xs.forEach((x, i) => {
+    num += (x - mx) * (ys[i]! - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? NaN : num / den;
+}
+
+/** The conditions a figure was measured under: the machine, and how busy it was. */
+export function conditions() {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    at: new Date().toISOString(),
+  };
+}
+
+/** Prints a line straight to stdout (vitest's console capture is off for benches too, but be sure). */
+export function say(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+/** Saves a bench's figures as JSON for docs/PERFORMANCE.md. */
+export function saveResults(name: string, results: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  return file;
+}
