@@ -50,12 +50,12 @@ it('fan-out: one speaker to N listeners on one worker', async () => {
   if (useChromium) await buildBenchPages();
   server = await startBenchServer({ workers: 1 });
   const worker = server.sfu.pool.workers()[0]!;
-  const { space, listenerInvite } = await server.sfu.createSpace('Fan-out bench', 'Bench speaker');
+  const { space, listenerInvite } = await server.sfu.createSpace({ title: 'Fan-out bench', hostName: 'Bench speaker' });
   // The speaker is a member on the Stage, so real listeners can join and consume it as usual.
-  const speakerMember = space.join({ userId: 'bench-speaker', displayName: 'Bench speaker', role: 'host', push: () => undefined });
+  const speakerMember = space.join({ userId: 'bench-speaker', displayName: 'Bench speaker', role: 'host', canRequest: false, push: () => undefined });
   rig = RtpRig.start();
   const speaker = await plainSpeaker(space.router, rig);
-  space.addProducer(speakerMember, speaker.producer);
+  await space.addProducer(speakerMember, speaker.producer);
   say(`fan-out bench: worker pid ${worker.pid}, SRTP ${SRTP ? 'on' : 'off'}, ${CHROMIUM_LISTENERS} Chromium listeners; ${JSON.stringify(conditions())}`);
 
   const producerPackets = async () => {
