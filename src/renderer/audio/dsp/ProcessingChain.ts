@@ -1,5 +1,6 @@
 // The console's pure-TypeScript stages in the host's order, each with its bypass. Noise suppression is
-// RNNoise (WebAssembly, its own AudioWorklet), so the engine runs the chain in segments around it.
+// RNNoise (WebAssembly, its own AudioWorklet), so the engine runs the chain in segments around it;
+// the voice gate runs in a node of its own after the chain, because the voice detector listens before it.
 import type { ChainSettings, StageId } from '../../../shared/console-settings';
 import { Compressor } from './Compressor';
 import type { AudioStage } from './decibels';
@@ -8,7 +9,7 @@ import { Limiter } from './Limiter';
 import { NoiseGate } from './NoiseGate';
 import { VoiceGate } from './VoiceGate';
 
-/** Stages this class runs itself: every stage but RNNoise, plus the voice gate that always comes last. */
+/** Stages this class runs itself: every stage but RNNoise, plus the voice gate. */
 export type LocalStageId = Exclude<StageId, 'noiseSuppression'> | 'voiceGate';
 
 /** What the console shows of the stages' state. */
@@ -20,16 +21,14 @@ export interface ChainActivity {
   voiceGateGainDb: number;
 }
 
-/** Splits the host's order into the runs of local stages before and after RNNoise. */
-export function segmentsAround(order: readonly StageId[], suppressorActive: boolean): LocalStageId[][] {
-  const segments: LocalStageId[][] = [[]];
-  for (const id of order) {
-    if (id === 'noiseSuppression') {
-      if (suppressorActive) segments.push([]);
-    } else segments.at(-1)!.push(id);
-  }
-  segments.at(-1)!.push('voiceGate');
-  return segments;
+/**
+ * Splits the host's order at RNNoise: the local stages before it and after it. The engine always has both
+ * segments and patches RNNoise between them (or not), so reordering never rebuilds the audio graph.
+ */
+export function segmentsAround(order: readonly StageId[]): [LocalStageId[], LocalStageId[]] {
+  const at = order.indexOf('noiseSuppression');
+  const local = (ids: readonly StageId[]) => ids.filter((id): id is Exclude<StageId, 'noiseSuppression'> => id !== 'noiseSuppression');
+  return at < 0 ? [local(order), []] : [local(order.slice(0, at)), local(order.slice(at + 1))];
 }
 
 export class ProcessingChain {
