@@ -122,7 +122,7 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
   get outputDeviceId(): string {
     return this.#outputId;
   }
-  /** Audio-thread time the chain takes, as a share of real time (0.01 = 1 %). */
+  /** Audio-thread time the chain takes, as a share of real time; coarse (the worklet clock ticks in ms). */
   get chainLoad(): number {
     let ms = 0;
     for (const v of this.#load.values()) ms += v;

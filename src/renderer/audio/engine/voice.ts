@@ -24,6 +24,11 @@ export class VoiceDetector extends TypedEmitter<VoiceDetectorEvents> {
   /** Latest speech probability, for the console's display. */
   probability = 0;
 
+  /** True once the model is loaded and listening. */
+  get running(): boolean {
+    return this.#vad !== undefined;
+  }
+
   get speaking(): boolean {
     return this.#activity.speaking;
   }

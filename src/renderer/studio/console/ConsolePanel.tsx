@@ -222,7 +222,7 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, startedAt }
           <button className="small" onClick={() => void savePreset()}>Save as…</button>
         </div>
         <ChainEditor chain={consoleSettings.chain} activity={activity} onChange={(chain) => void apply({ ...consoleSettings, chain, presetName: consoleSettings.presetName.endsWith(' (edited)') ? consoleSettings.presetName : `${consoleSettings.presetName} (edited)` })} />
-        <p className="hint">What leaves the chain is what the Stage hears and what is recorded. DSP load: {(engine.chainLoad * 100).toFixed(1)} % of real time.</p>
+        <p className="hint">What leaves the chain is what the Stage hears and what is recorded.</p>
       </section>
 
       <section className="console-block speakers">
