@@ -1,6 +1,35 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/**
+ * Copies the voice detector's runtime files (vad-web's worklet and Silero model, onnxruntime-web's wasm)
+ * from node_modules into the build under fixed names, so the studio loads them from itself, never a CDN.
+ */
+function voiceDetectorAssets(): Plugin {
+  const require = createRequire(import.meta.url);
+  const vad = dirname(require.resolve('@ricky0123/vad-web/package.json'));
+  // onnxruntime-web exports no package.json; its main entry sits in dist/ beside the wasm.
+  const ort = dirname(require.resolve('onnxruntime-web'));
+  const files = [
+    join(vad, 'dist', 'vad.worklet.bundle.min.js'),
+    join(vad, 'dist', 'silero_vad_v5.onnx'),
+    join(ort, 'ort-wasm-simd-threaded.wasm'),
+    join(ort, 'ort-wasm-simd-threaded.mjs'),
+  ];
+  return {
+    name: 'hostline-voice-detector-assets',
+    apply: 'build',
+    generateBundle() {
+      for (const file of files) {
+        this.emitFile({ type: 'asset', fileName: `vendor/vad/${file.split('/').pop()}`, source: readFileSync(file) });
+      }
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -28,7 +57,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    plugins: [react()],
+    plugins: [react(), voiceDetectorAssets()],
     build: {
       rollupOptions: {
         input: {

@@ -1,7 +1,8 @@
 // The bench page: the real RoomClient and microphone code in Chromium, driven by the scripts in bench/
 // through `window.bench`. One page can be a host (the fake microphone, opened as the studio opens it),
 // any number of listeners, and the taps that time sounds on a shared AudioContext clock.
-import { openMicrophone } from '../../src/renderer/audio/Microphone';
+import { BROWSER_PROCESSING_FOR } from '../../src/shared/console-settings';
+import { microphoneConstraints } from '../../src/renderer/audio/engine/devices';
 import { RoomClient, type RemoteTrack } from '../../src/renderer/room/RoomClient';
 import onsetWorkletUrl from './onset.worklet.ts?worker&url';
 
@@ -94,7 +95,8 @@ async function joinListener(wsUrl: string, invite: string, name: string, onTrack
 const bench = {
   /** Goes live with the fake microphone, opened with the studio's own settings. */
   async host(wsUrl: string, options: { mouthTapThreshold?: number } = {}) {
-    const mic = await openMicrophone(undefined);
+    // A host on headphones: no browser processing in the path.
+    const mic = await navigator.mediaDevices.getUserMedia(microphoneConstraints(undefined, BROWSER_PROCESSING_FOR.headphones));
     if (options.mouthTapThreshold !== undefined) await tap('mouth', mic, options.mouthTapThreshold);
     host = new RoomClient({ wsUrl });
     await host.connect();

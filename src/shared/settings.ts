@@ -1,5 +1,12 @@
 // The studio's settings: one schema for electron-store (Electron) and the browser bridge's JSON file.
 import { z } from 'zod';
+import {
+  ConsoleSettingsSchema,
+  DEFAULT_SHORTCUTS,
+  defaultConsoleSettings,
+  ShortcutsSchema,
+  UserPresetSchema,
+} from './console-settings.js';
 
 export const DeviceChoiceSchema = z.object({
   /** The browser's device id; it can change between runs, so the label is kept too. */
@@ -18,6 +25,12 @@ export const SettingsSchema = z.object({
   inputDevice: DeviceChoiceSchema.nullable().default(null),
   /** Where the host hears the Space; null means the system default. */
   outputDevice: DeviceChoiceSchema.nullable().default(null),
+  /** The production console: processing chain, browser processing, voice gate, monitoring. */
+  console: ConsoleSettingsSchema.default(defaultConsoleSettings),
+  /** The host's own chain presets, next to the built-in ones. */
+  consolePresets: z.array(UserPresetSchema).max(50).default(() => []),
+  /** Keyboard shortcuts of the console. */
+  shortcuts: ShortcutsSchema.default(() => ({ ...DEFAULT_SHORTCUTS })),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
-import { openMicrophone } from '../audio/Microphone';
+import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
+import { microphoneConstraints } from '../audio/engine/devices';
 import { RoomClient } from '../room/RoomClient';
 import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
@@ -134,7 +135,8 @@ export function ListenerApp() {
   /** Opens the microphone and hands it to the room client, which sends it whenever we are on stage. */
   async function openMic() {
     if (!room || !audio.current) return;
-    const mic = await openMicrophone(undefined);
+    // A listener usually hears the space on speakers, so the browser's echo cancellation stays on.
+    const mic = await navigator.mediaDevices.getUserMedia(microphoneConstraints(undefined, BROWSER_PROCESSING_FOR.speakers));
     audio.current.mic = mic;
     const m = new LevelMeter(audio.current.context);
     await m.attach(mic);

@@ -1,19 +1,20 @@
 // The studio: set up (name, title, microphone), go live, share the link, watch the Stage and listeners.
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
-import { LevelMeter } from '../audio/LevelMeter';
-import { listInputs, openMicrophone, resolveInput, type InputDevice } from '../audio/Microphone';
+import { ConsoleEngine } from '../audio/engine/ConsoleEngine';
+import type { AudioDevice } from '../audio/engine/devices';
 import { RoomClient } from '../room/RoomClient';
 import { AudiencePanel } from '../ui/AudiencePanel';
-import { Meter } from '../ui/Meter';
 import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
 import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { useServerNow } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
+import { ConsoleMeter } from './console/ConsoleMeter';
+import { ConsolePanel } from './console/ConsolePanel';
 
 type Phase = 'setup' | 'starting' | 'live' | 'ended';
 
@@ -22,6 +23,13 @@ interface LiveSession {
   shareLink: string;
   spaceId: string;
   httpUrl: string;
+}
+
+declare global {
+  interface Window {
+    /** The production console, for people and tests checking what it measured. */
+    hostlineConsole?: ConsoleEngine;
+  }
 }
 
 function useElapsed(since: number | undefined): string {
@@ -42,7 +50,7 @@ function useElapsed(since: number | undefined): string {
 export function StudioApp() {
   const studio = studioApi();
   const [settings, setSettings] = useState<Settings>();
-  const [inputs, setInputs] = useState<InputDevice[]>([]);
+  const [inputs, setInputs] = useState<AudioDevice[]>([]);
   const [deviceId, setDeviceId] = useState<string>('');
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
@@ -54,89 +62,71 @@ export function StudioApp() {
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
   const serverNow = useServerNow(snapshot);
-  const audio = useRef<{ context: AudioContext; meter: LevelMeter; stream?: MediaStream } | undefined>(undefined);
-  const [meter, setMeter] = useState<LevelMeter>();
+  const [engine, setEngine] = useState<ConsoleEngine>();
   const elapsed = useElapsed(phase === 'live' ? snapshot?.startedAt : undefined);
 
-  // Load settings once, then open the saved microphone for the preview meter.
+  // Load settings once, then start the console on the saved devices (found by name if their ids changed).
   useEffect(() => {
     void studio.getSettings().then((loaded) => {
       setSettings(loaded);
       setName(loaded.hostName);
       setTitle(loaded.lastSpaceTitle);
     });
-    const context = new AudioContext({ sampleRate: 48000 });
-    const levelMeter = new LevelMeter(context);
-    audio.current = { context, meter: levelMeter };
-    setMeter(levelMeter);
-    return () => {
-      audio.current?.stream?.getTracks().forEach((t) => t.stop());
-      void context.close();
-    };
   }, [studio]);
-
-  const openInput = useCallback(async (device: InputDevice | undefined) => {
-    const current = audio.current;
-    if (!current) return;
-    const stream = await openMicrophone(device);
-    current.stream?.getTracks().forEach((t) => t.stop());
-    current.stream = stream;
-    // An AudioContext made before the microphone was granted starts suspended.
-    await current.context.resume();
-    await current.meter.attach(stream);
-    return stream;
-  }, []);
 
   useEffect(() => {
     if (!settings) return;
-    let cancelled = false;
+    const consoleEngine = new ConsoleEngine(settings.console);
+    window.hostlineConsole = consoleEngine;
+    consoleEngine.on('notice', setNotice);
+    consoleEngine.on('devices', (lists) => setInputs(lists.inputs));
+    consoleEngine.on('input', (device) => setDeviceId(device?.deviceId ?? ''));
+    setEngine(consoleEngine);
     void (async () => {
       try {
-        // Labels are only visible after the first grant, so open the default first when nothing is known.
-        await openInput(undefined);
-        const found = await listInputs();
-        if (cancelled) return;
-        setInputs(found);
-        const saved = resolveInput(settings.inputDevice, found);
+        // Labels are only visible after the first grant, so open the default first, then find the saved one.
+        await consoleEngine.start(undefined);
+        const saved = consoleEngine.devices.find('inputs', settings.inputDevice);
         if (settings.inputDevice && !saved) {
           setNotice(`“${settings.inputDevice.label}” is not connected; using the system default microphone.`);
         }
-        if (saved) {
-          setDeviceId(saved.deviceId);
-          await openInput(saved);
-        } else {
-          setDeviceId(found[0]?.deviceId ?? '');
-        }
+        if (saved) await consoleEngine.setInput(saved);
+        const output = consoleEngine.devices.find('outputs', settings.outputDevice);
+        if (output) await consoleEngine.setOutput(output);
       } catch (e) {
         setError(`The microphone could not be opened: ${(e as Error).message}`);
       }
     })();
-    return () => {
-      cancelled = true;
-    };
-    // Only on first load of settings; later changes come from this component.
+    return () => void consoleEngine.close();
+    // Only on first load of settings; later changes come from the console itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settings === undefined]);
 
   async function chooseInput(id: string) {
     setDeviceId(id);
     const device = inputs.find((d) => d.deviceId === id);
-    const stream = await openInput(device);
+    // The Stage gets the console's processed track, which stays the same across microphones.
+    await engine?.setInput(device);
     if (device) void studio.updateSettings({ inputDevice: { deviceId: device.deviceId, label: device.label } });
-    const track = stream?.getAudioTracks()[0];
-    if (session && track) await session.room.replaceTrack(track);
   }
 
   async function goLive() {
     setError(undefined);
     setPhase('starting');
     try {
-      const track = audio.current?.stream?.getAudioTracks()[0];
-      if (!track) throw new Error('no microphone is open');
+      // What leaves the console's chain is what the Stage receives.
+      const track = engine?.processedTrack;
+      if (!track || !engine?.microphone.stream) throw new Error('no microphone is open');
       await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
       const endpoint = await studio.getSfuEndpoint();
       const room = new RoomClient({ wsUrl: endpoint.wsUrl, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
+      const speakerOf = new Map<string, string>();
+      room.on('trackadded', (remote) => {
+        speakerOf.set(remote.consumerId, remote.memberId);
+        engine.remotes.add(remote.memberId, remote.displayName, remote.track);
+      });
+      room.on('trackremoved', ({ consumerId }) => engine.remotes.remove(speakerOf.get(consumerId) ?? ''));
       room.on('ended', (reason) => {
         setNotice(`The space ended: ${reason}.`);
         setPhase('ended');
@@ -278,11 +268,16 @@ export function StudioApp() {
               ))}
             </select>
           </label>
-          <Meter meter={meter} label="Microphone level" />
+          <ConsoleMeter tap={engine?.processedMeter} label="Level" />
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
         </main>
+      )}
+      {(phase === 'setup' || phase === 'starting') && engine && settings && (
+        <section className="console-setup">
+          <ConsolePanel engine={engine} studio={studio} settings={settings} />
+        </section>
       )}
 
       {phase === 'live' && session && snapshot && (
@@ -319,6 +314,22 @@ export function StudioApp() {
               <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
             </section>
           </div>
+          {engine && settings && (
+            <section className="console-live">
+              <ConsolePanel
+                engine={engine}
+                studio={studio}
+                settings={settings}
+                onMuteSelf={() => void toggleMute()}
+                onApproveNext={() => {
+                  const next = snapshot.host?.queue[0];
+                  if (next) onQueueAction('approve', next.memberId);
+                }}
+                onMuteAll={() => void act(() => session.room.request('stage.muteAll', {}))}
+                startedAt={snapshot.startedAt}
+              />
+            </section>
+          )}
           <div className="column">
             <section className="card">
               <h2>Requests to speak</h2>
@@ -331,7 +342,7 @@ export function StudioApp() {
                   <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
                 ))}
               </select>
-              <Meter meter={meter} label="Microphone level" />
+              <ConsoleMeter tap={engine?.processedMeter} label="To stage" />
               <div className="actions">
                 <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
                   {muted ? 'Unmute' : 'Mute'}
@@ -343,6 +354,22 @@ export function StudioApp() {
               </div>
             </section>
           </div>
+          {engine && settings && (
+            <section className="console-live">
+              <ConsolePanel
+                engine={engine}
+                studio={studio}
+                settings={settings}
+                onMuteSelf={() => void toggleMute()}
+                onApproveNext={() => {
+                  const next = snapshot.host?.queue[0];
+                  if (next) onQueueAction('approve', next.memberId);
+                }}
+                onMuteAll={() => void act(() => session.room.request('stage.muteAll', {}))}
+                startedAt={snapshot.startedAt}
+              />
+            </section>
+          )}
         </main>
       )}
 
