@@ -24,6 +24,23 @@ declare global {
 
 const USER_TOKEN_KEY = 'hostline.userToken';
 
+interface Prepared {
+  context: AudioContext;
+  mix: GainNode;
+  levelMeter: LevelMeter;
+  client: RoomClient;
+}
+
+async function prepare(): Promise<Prepared> {
+  const context = new AudioContext({ sampleRate: 48000 });
+  const mix = context.createGain();
+  const levelMeter = new LevelMeter(context);
+  const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
+  const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
+  await Promise.all([levelMeter.attachNode(mix), client.connect()]);
+  return { context, mix, levelMeter, client };
+}
+
 function readLink(): { spaceId: string; invite: string | null } {
   const spaceId = window.location.pathname.split('/').filter(Boolean)[1] ?? '';
   const invite = new URLSearchParams(window.location.hash.slice(1)).get('invite');
@@ -45,21 +62,24 @@ export function ListenerApp() {
 
   useEffect(() => () => room?.close(), [room]);
 
+  // Everything that does not need the click is made while the page opens: the audio graph (suspended
+  // until the click) and the connection. Pressing Listen then only resumes audio and joins.
+  const prepared = useRef<Promise<Prepared> | undefined>(undefined);
+  useEffect(() => {
+    if (invite) prepared.current = prepare();
+  }, [invite]);
+
   async function listen() {
     if (!invite) return;
     setError(undefined);
     setPhase('joining');
     try {
-      // Made inside the click, so the browser lets it play.
-      const context = new AudioContext({ sampleRate: 48000 });
+      prepared.current ??= prepare();
+      const { context, mix, levelMeter, client } = await prepared.current;
+      // Inside the click, so the browser lets it play.
       await context.resume();
       audio.current = { context };
-      const mix = context.createGain();
-      const levelMeter = new LevelMeter(context);
-      await levelMeter.attachNode(mix);
       setMeter(levelMeter);
-      const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
-      const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
       window.hostlineListener = { meter: levelMeter, room: client, context };
       const players = new Map<string, { element: HTMLAudioElement; source: MediaStreamAudioSourceNode }>();
       client.on('trackadded', (remote) => {
@@ -94,12 +114,14 @@ export function ListenerApp() {
       client.on('reconnecting', ({ attempt }) => setNotice(`Connection lost; reconnecting (attempt ${attempt})…`));
       client.on('reconnected', () => setNotice('Reconnected.'));
       client.on('disconnected', (reason) => setError(`Disconnected: ${reason}`));
-      await client.connect();
+      if (!client.signaling.connected) await client.connect();
       await client.join(invite, name.trim() || undefined);
       if (client.userToken) localStorage.setItem(USER_TOKEN_KEY, client.userToken);
       setRoom(client);
       setPhase('listening');
     } catch (e) {
+      // Start over on the next click, with a fresh connection.
+      prepared.current = undefined;
       setError((e as Error).message);
       setPhase('ready');
     }

@@ -314,22 +314,6 @@ export function StudioApp() {
               <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
             </section>
           </div>
-          {engine && settings && (
-            <section className="console-live">
-              <ConsolePanel
-                engine={engine}
-                studio={studio}
-                settings={settings}
-                onMuteSelf={() => void toggleMute()}
-                onApproveNext={() => {
-                  const next = snapshot.host?.queue[0];
-                  if (next) onQueueAction('approve', next.memberId);
-                }}
-                onMuteAll={() => void act(() => session.room.request('stage.muteAll', {}))}
-                startedAt={snapshot.startedAt}
-              />
-            </section>
-          )}
           <div className="column">
             <section className="card">
               <h2>Requests to speak</h2>
