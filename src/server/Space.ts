@@ -447,6 +447,12 @@ export class Space extends TypedEmitter<SpaceEvents> {
     };
   }
 
+  /** What anyone holding an invitation may see before joining. */
+  publicView(): Pick<SpaceSnapshot, 'stage' | 'listenerCount'> {
+    const { stage, listenerCount } = this.#commonState().base;
+    return { stage, listenerCount };
+  }
+
   /** The Space as `member` sees it. */
   snapshotFor(member: Member): SpaceSnapshot {
     return this.#personalise(this.#commonState(), member);

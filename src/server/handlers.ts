@@ -79,6 +79,21 @@ export const handlers: HandlerTable = {
     return joinedAnswer(ctx, space, member);
   },
 
+  async 'space.preview'(ctx, { token }) {
+    const verified = ctx.sfu.tokens.verify(token, 'join');
+    if (!verified.ok) throw new ProtocolError('unauthenticated', verified.reason);
+    const space = ctx.sfu.space(verified.claims.spaceId);
+    if (!space || space.status !== 'live') throw new ProtocolError('not_found', 'this space does not exist or has ended');
+    const { stage, listenerCount } = space.publicView();
+    return {
+      spaceId: space.id,
+      title: space.title,
+      stage: stage.map((m) => ({ displayName: m.displayName, role: m.role })),
+      listenerCount,
+      routerRtpCapabilities: space.router.rtpCapabilities as ResponseMap['space.preview']['routerRtpCapabilities'],
+    };
+  },
+
   async 'space.resume'(ctx, { resumeToken }) {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const found = ctx.sfu.resumable(resumeToken);

@@ -18,6 +18,7 @@ export const REQUEST_ACCESS: Record<RequestType, Access> = {
   'space.create': 'anyone',
   'space.join': 'anyone',
   'space.resume': 'anyone',
+  'space.preview': 'anyone',
   'space.leave': EVERY_MEMBER,
   'space.end': HOST,
   'space.settings': HOSTS,

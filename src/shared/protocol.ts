@@ -47,6 +47,8 @@ export const RequestSchemas = {
     /** Identity from an earlier join (kept by the client), so blocks and bans follow the same person. */
     userToken: z.string().max(1024).optional(),
   }),
+  /** Look at a Space before joining (title, who is on stage) and get what the client needs to prepare. */
+  'space.preview': z.strictObject({ token: z.string().min(1).max(4096) }),
   /** Come back after a dropped connection, within the grace period, with the same role and place. */
   'space.resume': z.strictObject({ resumeToken: z.string().min(1).max(256) }),
   'space.leave': z.strictObject({}),
@@ -147,6 +149,13 @@ export interface ResponseMap {
   'space.create': { spaceId: string; hostToken: string; listenerInvite: string; listenPath: string };
   'space.join': JoinedSpace;
   'space.resume': JoinedSpace;
+  'space.preview': {
+    spaceId: string;
+    title: string;
+    stage: Array<{ displayName: string; role: import('./roles.js').Role }>;
+    listenerCount: number;
+    routerRtpCapabilities: RtpCapabilitiesWire;
+  };
   'space.leave': Empty;
   'space.end': Empty;
   'space.settings': Empty;

@@ -48,6 +48,7 @@ const TABLE: Record<RequestType, Row> = {
     data: (w, actor) => ({ token: w.f.invite, userToken: w.client(actor).userToken }),
     expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'banned', 'ok'),
   },
+  'space.preview': { data: (w) => ({ token: w.f.invite }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
   'space.resume': {
     data: () => ({ resumeToken: 'not-a-real-token' }),
     expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'not_found', 'not_found'),

@@ -66,6 +66,18 @@ describe('a space', () => {
     await eventually(() => expect(host.snapshot?.stage[0]).toMatchObject({ live: true, muted: false }));
   });
 
+  it('space.preview shows an invitee the title, the stage and the count before joining, and changes nothing', async () => {
+    const { invite } = await ctx.liveSpace();
+    const visitor = await ctx.client();
+    const preview = await visitor.preview(invite);
+    expect(preview).toMatchObject({ title: 'Morning show', stage: [{ displayName: 'Ada', role: 'host' }], listenerCount: 0 });
+    expect(ctx.server.sfu.spaces()[0]!.members()).toHaveLength(1);
+    await expect(visitor.preview('forged.token')).rejects.toMatchObject({ code: 'unauthenticated' });
+    // The device prepared by the preview serves the join.
+    await visitor.join(invite);
+    expect(visitor.remoteTracks()).toHaveLength(1);
+  });
+
   it('a listener already joined starts hearing a producer added later', async () => {
     const host = await ctx.client();
     const created = await host.createSpace('Late start', 'Ada');

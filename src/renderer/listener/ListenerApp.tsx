@@ -6,6 +6,7 @@ import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
+import type { ResponseMap } from '../../shared/protocol';
 import { RoomClient } from '../room/RoomClient';
 import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
@@ -29,16 +30,21 @@ interface Prepared {
   mix: GainNode;
   levelMeter: LevelMeter;
   client: RoomClient;
+  preview: ResponseMap['space.preview'] | undefined;
 }
 
-async function prepare(): Promise<Prepared> {
+async function prepare(invite: string): Promise<Prepared> {
   const context = new AudioContext({ sampleRate: 48000 });
   const mix = context.createGain();
   const levelMeter = new LevelMeter(context);
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
   const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
-  await Promise.all([levelMeter.attachNode(mix), client.connect()]);
-  return { context, mix, levelMeter, client };
+  const [, preview] = await Promise.all([
+    levelMeter.attachNode(mix),
+    // A preview failing (space ended) is reported by the join itself.
+    client.connect().then(() => client.preview(invite).catch(() => undefined)),
+  ]);
+  return { context, mix, levelMeter, client, preview };
 }
 
 function readLink(): { spaceId: string; invite: string | null } {
@@ -65,8 +71,11 @@ export function ListenerApp() {
   // Everything that does not need the click is made while the page opens: the audio graph (suspended
   // until the click) and the connection. Pressing Listen then only resumes audio and joins.
   const prepared = useRef<Promise<Prepared> | undefined>(undefined);
+  const [preview, setPreview] = useState<Prepared['preview']>();
   useEffect(() => {
-    if (invite) prepared.current = prepare();
+    if (!invite) return;
+    prepared.current = prepare(invite);
+    void prepared.current.then((p) => setPreview(p.preview)).catch(() => undefined);
   }, [invite]);
 
   async function listen() {
@@ -74,7 +83,7 @@ export function ListenerApp() {
     setError(undefined);
     setPhase('joining');
     try {
-      prepared.current ??= prepare();
+      prepared.current ??= prepare(invite);
       const { context, mix, levelMeter, client } = await prepared.current;
       // Inside the click, so the browser lets it play.
       await context.resume();
@@ -195,7 +204,13 @@ export function ListenerApp() {
         )}
         {invite && (phase === 'ready' || phase === 'joining') && (
           <section className="card join">
-            <h1>You are invited to a live space</h1>
+            <h1>{preview ? preview.title : 'You are invited to a live space'}</h1>
+            {preview && (
+              <p data-testid="preview">
+                Live now with {preview.stage.map((m) => m.displayName).join(', ') || 'nobody on stage yet'} ·{' '}
+                {preview.listenerCount} {preview.listenerCount === 1 ? 'listener' : 'listeners'}
+              </p>
+            )}
             <label>
               Your name (optional)
               <input data-testid="listener-name" value={name} maxLength={48} onChange={(e) => setName(e.target.value)} placeholder="Listener" />

@@ -64,6 +64,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
   readonly #options: RoomClientOptions;
   #device: Device | undefined;
+  /** The router capabilities the device was loaded with. */
+  #deviceCaps: string | undefined;
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
   #sendTransport: msc.Transport | undefined;
@@ -149,6 +151,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
   }
 
+  /**
+   * Looks at the Space before joining and prepares the media device for it, so that joining later only
+   * has to set up transports.
+   */
+  async preview(token: string): Promise<ResponseMap['space.preview']> {
+    const preview = await this.request('space.preview', { token });
+    await this.#loadDevice(preview.routerRtpCapabilities as msc.RtpCapabilities);
+    return preview;
+  }
+
   /** Joins the Space the token admits to and starts hearing everyone on the Stage. */
   async join(token: string, displayName?: string): Promise<JoinedSpace> {
     const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken });
@@ -226,10 +238,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   async #enter(joined: JoinedSpace): Promise<void> {
     this.#joined = joined;
     this.#userToken = joined.userToken;
-    if (!this.#device) {
-      this.#device = new Device(this.#options.deviceOptions);
-      await this.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as msc.RtpCapabilities });
-    }
+    await this.#loadDevice(joined.routerRtpCapabilities as msc.RtpCapabilities);
     this.#onState(joined.snapshot);
     for (const producer of joined.producers) this.#enqueue(() => this.#consume(producer));
     if (this.#micTrack && isOnStage(joined.role)) this.#enqueue(() => this.#produce());
@@ -251,6 +260,16 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     }
     if (isOnStage(role) && !isOnStage(previous) && this.#micTrack) this.#enqueue(() => this.#produce());
     this.safeEmit('rolechanged', role, previous);
+  }
+
+  /** Loads the device for a router's capabilities, once per distinct set (a device loads only once). */
+  async #loadDevice(routerRtpCapabilities: msc.RtpCapabilities): Promise<void> {
+    const key = JSON.stringify(routerRtpCapabilities);
+    if (this.#device && this.#deviceCaps === key) return;
+    const device = new Device(this.#options.deviceOptions);
+    await device.load({ routerRtpCapabilities });
+    this.#device = device;
+    this.#deviceCaps = key;
   }
 
   #enqueue(step: () => Promise<void>): Promise<void> {
@@ -379,8 +398,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   async #restartMedia(routerRtpCapabilities: msc.RtpCapabilities): Promise<void> {
     this.#closeMedia();
     this.safeEmit('mediarestart');
-    this.#device = new Device(this.#options.deviceOptions);
-    await this.#device.load({ routerRtpCapabilities });
+    await this.#loadDevice(routerRtpCapabilities);
     await this.#produce();
   }
 
