@@ -1,0 +1,139 @@
+// Faults with real audio in Chromium: the mediasoup worker is killed mid-show, and a listener's network
+// drops for 5 s. Each time the audio must come back on its own, with roles and the queue intact.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
+import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import { chromiumAvailable, launchChromium } from '../support/browser';
+import { eventually } from '../support/fakeRoom';
+import { dbOf } from '../support/pattern';
+import { RENDERER_DIR } from '../support/server';
+import { SAMPLE_RATE, writeWav } from '../support/wav';
+
+const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
+if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
+
+/** A warble that never stops (pitch changes every 50 ms), so any gap in what arrives is the fault's. */
+function writeWarble(path: string, seconds: number): void {
+  const samples = new Float32Array(seconds * SAMPLE_RATE);
+  let phase = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const frequency = 300 + ((Math.floor(i / (0.05 * SAMPLE_RATE)) * 7919) % 1200);
+    phase += (2 * Math.PI * frequency) / SAMPLE_RATE;
+    samples[i] = 0.4 * Math.sin(phase);
+  }
+  writeWav(path, samples);
+}
+
+const AUDIBLE_DB = -40;
+
+/** Wall-clock time (page's performance.now) of the first audible reading after `since`, or undefined. */
+async function firstAudibleAfter(page: Page, since: number): Promise<number | undefined> {
+  return page.evaluate(
+    ([from, threshold]) =>
+      window.hostlineListener!.meter
+        .history()
+        .find((r) => r.wallTime > from! && r.rms > 10 ** (threshold! / 20))?.wallTime,
+    [since, AUDIBLE_DB],
+  );
+}
+
+async function loudestSince(page: Page, since: number): Promise<number> {
+  const levels = await page.evaluate((from) => window.hostlineListener!.meter.history().filter((r) => r.wallTime > from).map((r) => r.rms), since);
+  return Math.max(-100, ...levels.map(dbOf));
+}
+
+describeIfChromium('faults with real audio, in Chromium', () => {
+  let studio: StudioHost;
+  const browsers: Browser[] = [];
+  let host: Page;
+  let listener: Page;
+  let asker: Page;
+  let cdp: CDPSession;
+  const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-faults-'));
+
+  beforeAll(async () => {
+    const warble = join(dir, 'warble.wav');
+    writeWarble(warble, 20);
+    studio = await startStudioHost({
+      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+      env: {},
+      staticDir: RENDERER_DIR,
+      settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
+      browserBridge: true,
+    });
+    browsers.push(await launchChromium({ micWav: warble }), await launchChromium());
+    host = await browsers[0]!.newPage();
+    const audienceContext = browsers[1]!;
+    listener = await audienceContext.newPage();
+    asker = await audienceContext.newPage();
+    cdp = await listener.context().newCDPSession(listener);
+    await host.goto(`${studio.server.httpUrl}/`);
+    await host.getByTestId('host-name').fill('Ada');
+    await host.getByTestId('space-title-input').fill('Fault drill');
+    await eventually(async () => expect(await host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0), 15_000);
+    await host.getByTestId('go-live').click();
+    const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
+    for (const [page, name] of [[listener, 'Lin'], [asker, 'Ash']] as const) {
+      await page.goto(link);
+      await page.getByTestId('listener-name').fill(name);
+      await page.getByTestId('listen').click();
+      await page.getByTestId('listen-status').waitFor({ timeout: 15_000 });
+    }
+    await asker.getByTestId('raise-hand').click();
+    await eventually(async () => expect(await host.getByTestId('queue-entry').count()).toBe(1), 10_000);
+    // The audio is flowing before any fault.
+    const start = await listener.evaluate(() => performance.now());
+    await listener.waitForTimeout(1000);
+    expect(await loudestSince(listener, start)).toBeGreaterThan(AUDIBLE_DB);
+  });
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close();
+    await studio?.close();
+  });
+
+  it('the mediasoup worker is killed: audio flows again within 3 s, roles and the queue intact', async () => {
+    const [worker] = studio.server.sfu.pool.workers();
+    const killedAt = await listener.evaluate(() => performance.now());
+    process.kill(worker!.pid, 'SIGKILL');
+    // The audio stops (a silent stretch after the kill), then comes back.
+    let back: number | undefined;
+    await expect
+      .poll(async () => {
+        const readings = await listener.evaluate((from) => window.hostlineListener!.meter.history().filter((r) => r.wallTime > from).map((r) => [r.wallTime, r.rms] as const), killedAt);
+        // The first audible reading after a silent stretch (the gap) that began after the kill.
+        let silentSeen = false;
+        for (const [t, rms] of readings) {
+          if (dbOf(rms) < AUDIBLE_DB - 20) silentSeen = true;
+          else if (silentSeen && dbOf(rms) > AUDIBLE_DB) return (back = t);
+        }
+        return undefined;
+      }, { timeout: 6000 })
+      .toBeDefined();
+    console.log(`worker killed: audio back after ${Math.round(back! - killedAt)} ms`);
+    expect(back! - killedAt).toBeLessThan(3000);
+    await expect.poll(() => host.getByTestId('stage-member').allInnerTexts()).toEqual([expect.stringMatching(/Ada.*Host/s)]);
+    expect(await host.getByTestId('queue-entry').allInnerTexts()).toEqual([expect.stringMatching(/Ash/)]);
+    await expect.poll(() => asker.getByTestId('hand-status').innerText()).toMatch(/number 1 in line/);
+    expect(studio.server.sfu.pool.workers()[0]!.pid).not.toBe(worker!.pid);
+  });
+
+  it('a listener’s network drops for 5 s: they come back on their own and hear the show again', async () => {
+    const memberId = await listener.evaluate(() => window.hostlineListener!.room.memberId);
+    // Offline for new connections, and the current socket and media transport dropped.
+    await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await listener.evaluate(() => window.hostlineListener!.room.signaling.close());
+    await expect.poll(() => listener.getByTestId('notice').innerText()).toMatch(/reconnecting/);
+    await listener.waitForTimeout(5000);
+    const downUntil = await listener.evaluate(() => performance.now());
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await expect.poll(() => listener.getByTestId('notice').innerText(), { timeout: 15_000 }).toBe('Reconnected.');
+    await expect.poll(() => firstAudibleAfter(listener, downUntil), { timeout: 10_000 }).toBeDefined();
+    expect(await listener.evaluate(() => window.hostlineListener!.room.memberId)).toBe(memberId);
+    await expect.poll(() => host.getByTestId('listener-count').innerText()).toBe('2 listeners');
+  });
+});
