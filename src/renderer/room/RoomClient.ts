@@ -399,7 +399,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#closeMedia();
     this.safeEmit('mediarestart');
     await this.#loadDevice(routerRtpCapabilities);
-    await this.#produce();
+    // Ready to receive before the others' producers come back, and sending again ourselves.
+    await Promise.all([(async () => (this.#recvTransport ??= await this.#createTransport('recv', this.#requireDevice())))(), this.#produce()]);
   }
 
   /** Reconnects with backoff and resumes the same member; media is rebuilt on the new connection. */
