@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
-import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { StudioHost } from '../../src/main/studio-host';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { dbOf } from '../support/pattern';
-import { RENDERER_DIR } from '../support/server';
+import { goLive, listen, startTestStudio } from '../support/studio';
 import { SAMPLE_RATE, writeWav } from '../support/wav';
 
 const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
@@ -58,31 +57,16 @@ describeIfChromium('faults with real audio, in Chromium', () => {
   beforeAll(async () => {
     const warble = join(dir, 'warble.wav');
     writeWarble(warble, 20);
-    studio = await startStudioHost({
-      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
-      env: {},
-      staticDir: RENDERER_DIR,
-      settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
-      browserBridge: true,
-    });
+    studio = await startTestStudio(dir);
     browsers.push(await launchChromium({ micWav: warble }), await launchChromium());
     host = await browsers[0]!.newPage();
     const audienceContext = browsers[1]!;
     listener = await audienceContext.newPage();
     asker = await audienceContext.newPage();
     cdp = await listener.context().newCDPSession(listener);
-    await host.goto(`${studio.server.httpUrl}/`);
-    await host.getByTestId('host-name').fill('Ada');
-    await host.getByTestId('space-title-input').fill('Fault drill');
-    await eventually(async () => expect(await host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0), 15_000);
-    await host.getByTestId('go-live').click();
-    const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
-    for (const [page, name] of [[listener, 'Lin'], [asker, 'Ash']] as const) {
-      await page.goto(link);
-      await page.getByTestId('listener-name').fill(name);
-      await page.getByTestId('listen').click();
-      await page.getByTestId('listen-status').waitFor({ timeout: 15_000 });
-    }
+    const link = await goLive(host, studio, 'Ada', 'Fault drill');
+    await listen(listener, link, 'Lin');
+    await listen(asker, link, 'Ash');
     await asker.getByTestId('raise-hand').click();
     await eventually(async () => expect(await host.getByTestId('queue-entry').count()).toBe(1), 10_000);
     // The audio is flowing before any fault.

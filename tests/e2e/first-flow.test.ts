@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
-import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { StudioHost } from '../../src/main/studio-host';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { BEEP_PATTERN, writeBeepWav } from '../support/wav';
 import { dbOf, findSegments, loudestBetween, matchPattern, type Reading } from '../support/pattern';
-import { RENDERER_DIR } from '../support/server';
+import { goLive, listen, startTestStudio } from '../support/studio';
 
 const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
@@ -27,13 +26,7 @@ describeIfChromium('host to listener through the SFU, in Chromium', () => {
   beforeAll(async () => {
     const wav = join(dir, 'beeps.wav');
     writeBeepWav(wav);
-    studio = await startStudioHost({
-      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
-      env: {},
-      staticDir: RENDERER_DIR,
-      settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
-      browserBridge: true,
-    });
+    studio = await startTestStudio(dir);
     hostBrowser = await launchChromium({ micWav: wav });
     listenerBrowser = await launchChromium();
     hostPage = await hostBrowser.newPage();
@@ -48,12 +41,7 @@ describeIfChromium('host to listener through the SFU, in Chromium', () => {
   });
 
   it('the host goes live and the studio shows a share link', async () => {
-    await hostPage.goto(`${studio.server.httpUrl}/`);
-    await hostPage.getByTestId('host-name').fill('Ada');
-    await hostPage.getByTestId('space-title-input').fill('Beeps at noon');
-    await expect.poll(() => hostPage.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
-    await hostPage.getByTestId('go-live').click();
-    const link = await hostPage.getByTestId('share-link').inputValue({ timeout: 15_000 });
+    const link = await goLive(hostPage, studio, 'Ada', 'Beeps at noon');
     expect(link).toMatch(new RegExp(`^${studio.server.httpUrl}/listen/[A-Za-z0-9_-]+#invite=`));
     expect(await hostPage.getByTestId('stage-member').allInnerTexts()).toEqual([expect.stringMatching(/Ada.*Host.*on air/s)]);
     // The name and title are remembered for next time.
@@ -62,9 +50,7 @@ describeIfChromium('host to listener through the SFU, in Chromium', () => {
 
   it('a listener opens the link, presses Listen, and both sides see the stage and the count', async () => {
     const link = await hostPage.getByTestId('share-link').inputValue();
-    await listenerPage.goto(link);
-    await listenerPage.getByTestId('listen').click();
-    await listenerPage.getByTestId('listen-status').waitFor({ timeout: 15_000 });
+    await listen(listenerPage, link);
     expect(await listenerPage.getByTestId('space-title').innerText()).toBe('Beeps at noon');
     expect(await listenerPage.getByTestId('stage-member').allInnerTexts()).toEqual([expect.stringMatching(/Ada.*Host/s)]);
     await expect.poll(() => listenerPage.getByTestId('listener-count').innerText()).toBe('1 listener');

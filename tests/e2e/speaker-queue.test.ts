@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
-import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { StudioHost } from '../../src/main/studio-host';
 import { chromiumAvailable, launchChromium } from '../support/browser';
 import { dbOf, findSegments, matchPattern, type Reading } from '../support/pattern';
-import { RENDERER_DIR } from '../support/server';
+import { goLive, listen, startTestStudio } from '../support/studio';
 import { BEEP_PATTERN, writeBeepWav, writeWav } from '../support/wav';
 
 const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
@@ -38,13 +37,7 @@ describeIfChromium('raise a hand, get approved, be heard, be muted — in Chromi
     const silence = join(dir, 'silence.wav');
     writeBeepWav(beeps);
     writeWav(silence, new Float32Array(48_000 * 2));
-    studio = await startStudioHost({
-      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
-      env: {},
-      staticDir: RENDERER_DIR,
-      settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
-      browserBridge: true,
-    });
+    studio = await startTestStudio(dir);
     // The host's microphone is silent, so whatever the audience hears comes from the new speaker.
     for (const wav of [silence, beeps, undefined]) browsers.push(await launchChromium({ micWav: wav }));
     const pages = await Promise.all(browsers.map((b) => b.newPage()));
@@ -59,18 +52,9 @@ describeIfChromium('raise a hand, get approved, be heard, be muted — in Chromi
   });
 
   it('the host goes live; a speaker-to-be and an audience member listen', async () => {
-    await host.goto(`${studio.server.httpUrl}/`);
-    await host.getByTestId('host-name').fill('Ada');
-    await host.getByTestId('space-title-input').fill('Call-in hour');
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
-    await host.getByTestId('go-live').click();
-    const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
-    for (const [page, name] of [[speaker, 'Grace'], [audience, 'Linus']] as const) {
-      await page.goto(link);
-      await page.getByTestId('listener-name').fill(name);
-      await page.getByTestId('listen').click();
-      await page.getByTestId('listen-status').waitFor({ timeout: 15_000 });
-    }
+    const link = await goLive(host, studio, 'Ada', 'Call-in hour');
+    await listen(speaker, link, 'Grace');
+    await listen(audience, link, 'Linus');
     await expect.poll(() => host.getByTestId('listener-count').innerText()).toBe('2 listeners');
   });
 

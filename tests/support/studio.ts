@@ -1,0 +1,39 @@
+// The studio and listener page as a person uses them in Chromium: start the headless studio host, go
+// live from the studio page, listen from the share link.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
+import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import { eventually } from './fakeRoom';
+import { RENDERER_DIR } from './server';
+
+/** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
+export function startTestStudio(dir: string): Promise<StudioHost> {
+  return startStudioHost({
+    argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+    env: {},
+    staticDir: RENDERER_DIR,
+    settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
+    browserBridge: true,
+  });
+}
+
+/** Opens the studio, fills in the name and title, waits for a microphone, goes live; returns the share link. */
+export async function goLive(host: Page, studio: StudioHost, name: string, title: string): Promise<string> {
+  await host.goto(`${studio.server.httpUrl}/`);
+  await host.getByTestId('host-name').fill(name);
+  await host.getByTestId('space-title-input').fill(title);
+  await eventually(async () => {
+    if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
+  }, 15_000);
+  await host.getByTestId('go-live').click();
+  return host.getByTestId('share-link').inputValue({ timeout: 15_000 });
+}
+
+/** Opens a share link, types a name, presses Listen and waits until the page says it is listening. */
+export async function listen(page: Page, link: string, name?: string): Promise<void> {
+  await page.goto(link);
+  if (name) await page.getByTestId('listener-name').fill(name);
+  await page.getByTestId('listen').click();
+  await page.getByTestId('listen-status').waitFor({ timeout: 15_000 });
+}
