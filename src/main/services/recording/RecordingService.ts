@@ -159,7 +159,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
 
   // ---- recording --------------------------------------------------------------------------------
 
-  async start(request: { spaceId: string; title: string; originFrame?: number }): Promise<RecordingStatus> {
+  async start(request: { spaceId: string; title: string; originFrame?: number }): Promise<RecordingStatus & { id: string }> {
     if (this.#session) throw new RecordingError('a recording is already running');
     const startedAt = this.#options.now();
     const root = this.root;
@@ -207,7 +207,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     await this.#writeManifest(session);
     await this.#checkDisk(session, disk);
     this.#emitStatus();
-    return this.status();
+    return { ...this.status(), id };
   }
 
   /** Adds a track (or returns the member's existing one: someone back on stage keeps their file). */
