@@ -138,6 +138,18 @@ describe('RecordingService', () => {
     for (const t of manifestOf(ctx, id).tracks) expect(soxi(join(ctx.root, id, t.file)).seconds).toBeCloseTo(1, 2);
   });
 
+  it('gives tracks added at the same moment their own numbers, and a member back on stage their old track', async () => {
+    await ctx.service.start({ spaceId: 'sp1', title: 'Busy start' });
+    const added = await Promise.all([
+      ctx.service.addTrack({ kind: 'mix', name: 'Mix' }),
+      ctx.service.addTrack({ kind: 'host', name: 'Ada', memberId: 'a' }),
+      ctx.service.addTrack({ kind: 'speaker', name: 'Grace', memberId: 'g' }),
+      ctx.service.addTrack({ kind: 'speaker', name: 'Grace', memberId: 'g' }),
+    ]);
+    expect(added.map((a) => a.trackNo)).toEqual([0, 1, 2, 2]);
+    expect(ctx.service.status().tracks).toBe(3);
+  });
+
   it('refuses a batch that names a track it does not have, and bad framing', async () => {
     await ctx.service.start({ spaceId: 'sp1', title: 'x' });
     await ctx.service.addTrack({ kind: 'mix', name: 'Mix' });

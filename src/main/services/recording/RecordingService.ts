@@ -70,6 +70,8 @@ interface Session {
   eventLog: FileHandle;
   /** Serialises event log appends and manifest writes. */
   io: Promise<void>;
+  /** Serialises adding tracks. */
+  tracksAdded: Promise<void>;
   timer: NodeJS.Timeout;
   paused: boolean;
   flushing: boolean;
@@ -197,6 +199,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       events: [],
       eventLog,
       io: Promise.resolve(),
+      tracksAdded: Promise.resolve(),
       timer: setInterval(() => void this.#tick(), this.#options.flushIntervalMs),
       paused: false,
       flushing: false,
@@ -211,8 +214,16 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
   }
 
   /** Adds a track (or returns the member's existing one: someone back on stage keeps their file). */
-  async addTrack(request: AddTrackRequest): Promise<{ trackNo: number }> {
+  addTrack(request: AddTrackRequest): Promise<{ trackNo: number }> {
     const s = this.#require();
+    // One at a time: track numbers and the member's track must be settled before the next asks.
+    const added = s.tracksAdded.then(() => this.#addTrack(s, request));
+    s.tracksAdded = added.then(() => undefined, () => undefined);
+    return added;
+  }
+
+  async #addTrack(s: Session, request: AddTrackRequest): Promise<{ trackNo: number }> {
+    if (this.#session !== s) throw new RecordingError('the recording has stopped');
     if (request.memberId) {
       const existing = s.trackOfMember.get(request.memberId);
       if (existing !== undefined) return { trackNo: existing };
@@ -298,14 +309,19 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     return this.status();
   }
 
-  /** Ends the recording: every track padded to the same length, headers final, manifest complete. */
-  async stop(reason: StopReason = 'user', message?: string): Promise<RecordingSummary> {
+  /**
+   * Ends the recording: every track cut or padded to the same end (`atFrame` on the audio clock, else
+   * the longest track), headers final, manifest complete.
+   */
+  async stop(reason: StopReason = 'user', message?: string, atFrame?: number): Promise<RecordingSummary> {
     const s = this.#require();
     this.#session = undefined;
     clearInterval(s.timer);
-    const frames = Math.max(0, ...[...s.writers.values()].map((w) => w.frames));
+    await s.tracksAdded;
+    const frames = atFrame === undefined ? Math.max(0, ...[...s.writers.values()].map((w) => w.frames)) : Math.round(this.#secondsAt(s, atFrame) * RECORDING_SAMPLE_RATE);
     let failure: Error | undefined;
     for (const [trackNo, writer] of s.writers) {
+      writer.truncateTo(frames);
       // A full disk may refuse the padding; the track still closes with what it holds.
       if (reason !== 'disk-full' && reason !== 'write-error') writer.padTo(frames);
       await writer.close().catch((e: Error) => (failure ??= e));

@@ -50,7 +50,8 @@ function fileStem(name: string, taken: Set<string>): string {
   return stem;
 }
 
-export async function exportRecording(service: RecordingService, id: string, request: ExportRequest): Promise<ExportResult> {
+/** Writes an export; `request` is validated here (it may come straight from the renderer). */
+export async function exportRecording(service: RecordingService, id: string, request: ExportRequest | unknown): Promise<ExportResult> {
   const parsed = ExportSchema.safeParse(request);
   if (!parsed.success) throw new RecordingError(`export: ${parsed.error.issues[0]!.message}`);
   const manifest = await service.get(id);

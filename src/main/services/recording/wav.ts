@@ -168,6 +168,16 @@ export class WavTrackWriter {
     });
   }
 
+  /** Cuts the track to `frames` (the recording's agreed end), if it is longer. */
+  truncateTo(frames: number): void {
+    if (frames >= this.#frames) return;
+    this.#frames = Math.max(0, frames);
+    const size = FLOAT_HEADER_BYTES + this.#frames * 4;
+    this.#enqueue(async () => {
+      await this.#fh.truncate(size);
+    });
+  }
+
   /** Makes what was written so far durable: header sizes patched, data synced. */
   flush(): Promise<void> {
     this.#enqueue(async () => {
