@@ -90,7 +90,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     await host.waitForTimeout(12_000);
     await host.getByTestId('record-marker').click();
     await host.waitForTimeout(1000);
-    expect(await host.getByTestId('record-status').innerText()).toMatch(/1 markers · disk: .* left/);
+    expect(await host.getByTestId('record-status').innerText()).toMatch(/1 marker · disk: .* left/);
     await host.getByTestId('record-stop').click();
     await expect.poll(() => host.getByTestId('record-message').innerText(), { timeout: 15_000 }).toMatch(/Saved “Recorded hour”/);
 

@@ -96,7 +96,7 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
       {active && status && (
         <p className="recording-status" data-testid="record-status">
           <span className={state === 'recording' ? 'rec-live' : 'rec-paused'}>{state === 'recording' ? '● REC' : 'Ⅱ PAUSED'}</span> {clock(status.seconds)} ·{' '}
-          {status.tracks} tracks · {markers} markers
+          {status.tracks} tracks · {markers} {markers === 1 ? 'marker' : 'markers'}
           {status.minutesLeft !== undefined && <> · disk: {status.minutesLeft > 600 ? `${Math.floor(status.minutesLeft / 60)} h` : `${Math.floor(status.minutesLeft)} min`} left</>}
         </p>
       )}
