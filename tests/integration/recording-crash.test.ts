@@ -56,6 +56,8 @@ describe('a recording killed with SIGKILL', () => {
     expect(manifest).toMatchObject({ status: 'complete', recovered: true, stopReason: 'recovered' });
     expect(manifest.events.map((e) => [e.type, e.at])).toEqual([['stage.join', 1], ['marker', 1]]);
     const fedSeconds = fedFrames / RATE;
+    const shortest = Math.min(...manifest.tracks.map((t) => t.frames)) / RATE;
+    console.log(`crash test: fed ${fedSeconds.toFixed(2)} s before SIGKILL, recovered ${shortest.toFixed(2)} s (lost ${((fedSeconds - shortest) * 1000).toFixed(0)} ms at worst)`);
     for (const track of manifest.tracks) {
       const file = join(root, id, track.file);
       const info = soxi(file);
