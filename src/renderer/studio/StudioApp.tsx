@@ -319,22 +319,6 @@ export function StudioApp() {
               <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
             </section>
           </div>
-          {engine && settings && (
-            <section className="console-live">
-              <ConsolePanel
-                engine={engine}
-                studio={studio}
-                settings={settings}
-                onMuteSelf={() => void toggleMute()}
-                onApproveNext={() => {
-                  const next = snapshot.host?.queue[0];
-                  if (next) onQueueAction('approve', next.memberId);
-                }}
-                onMuteAll={() => void act(() => session.room.request('stage.muteAll', {}))}
-                startedAt={snapshot.startedAt}
-              />
-            </section>
-          )}
           <div className="column">
             {engine && settings && (
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
