@@ -159,4 +159,19 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     const shown = Math.floor(marker.at);
     await expect.poll(() => host.getByTestId('player-time').innerText()).toMatch(new RegExp(`^0:${String(shown).padStart(2, '0')} /`));
   }, 30_000);
+
+  it('export from the player writes the trimmed mix and stems that sox reads, and the chapters', async () => {
+    await host.getByTestId('export-start').fill('0:02');
+    await host.getByTestId('export-end').fill('0:12');
+    await host.getByTestId('export-run').click();
+    const shown = await host.getByTestId('export-result').innerText({ timeout: 20_000 });
+    expect(shown).toMatch(/0:10 exported to .*\nmix\.wav {2}Ada\.wav {2}Grace\.wav {2}chapters\.json {2}chapters\.cue/s);
+    const exportDir = /exported to (\S+)/.exec(shown)![1]!;
+    for (const f of ['mix.wav', 'Ada.wav', 'Grace.wav']) {
+      expect(soxi(join(exportDir, f))).toMatchObject({ rate: 48_000, channels: 1, bits: 24, samples: 10 * 48_000 });
+    }
+    const chapters = JSON.parse(readFileSync(join(exportDir, 'chapters.json'), 'utf8')) as { chapters: Array<{ title: string }> };
+    expect(chapters.chapters[0]).toMatchObject({ title: 'Recorded hour', start: 0 });
+    expect(readFileSync(join(exportDir, 'chapters.cue'), 'utf8')).toMatch(/^TITLE "Recorded hour"\nFILE "mix.wav" WAVE\n {2}TRACK 01 AUDIO/);
+  }, 30_000);
 });

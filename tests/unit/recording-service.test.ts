@@ -106,6 +106,18 @@ describe('RecordingService', () => {
     expect(manifest.events.map((e) => [e.type, e.at])).toEqual([['pause', 1], ['resume', 1]]);
   });
 
+  it('stop at a frame of the audio clock ends every track exactly there', async () => {
+    const { service } = ctx;
+    const { id } = await service.start({ spaceId: 'sp1', title: 'Clean end', originFrame: 1000 });
+    await service.addTrack({ kind: 'mix', name: 'Mix' });
+    await service.addTrack({ kind: 'host', name: 'Ada', memberId: 'a' });
+    // The taps' last chunks reach different frames; the stop frame is the same for all.
+    service.append(0, 1000, new Float32Array(RATE + 4000).fill(0.1));
+    service.append(1, 1000, new Float32Array(RATE - 2000).fill(0.1));
+    await service.stop('user', undefined, 1000 + RATE);
+    for (const t of manifestOf(ctx, id).tracks) expect(soxi(join(ctx.root, id, t.file)).samples).toBe(RATE);
+  });
+
   it('warns with the minutes left when the disk runs low, and stops cleanly before it is full', async () => {
     let free = 10 * 1024 ** 3;
     const statuses: RecordingStatus[] = [];

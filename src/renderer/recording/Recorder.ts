@@ -16,7 +16,7 @@ import type { SpaceSnapshot } from '../../shared/space';
 import type { StudioApi } from '../../shared/studio-api';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import type { RemoteTrack, RoomClient } from '../room/RoomClient';
-import type { TapChunk, TapCommand } from './messages';
+import type { TapChunk, TapCommand, TapMessage } from './messages';
 import tapWorkletUrl from './recorder-tap.worklet.ts?worker&url';
 
 /** What the Recorder needs from the console: its audio clock and the processed voice. */
@@ -44,6 +44,8 @@ interface Tap {
   trackNo: number | undefined;
   /** Chunks captured before the track number arrived. */
   waiting: TapChunk[];
+  /** Called when the tap answers a flush. */
+  onFlushed: (() => void) | undefined;
 }
 
 /** How often captured audio and events go to main. */
@@ -212,9 +214,10 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     sink.gain.value = 0;
     source.connect(node);
     node.connect(sink).connect(context.destination);
-    const tap: Tap = { node, source, sink, trackNo: undefined, waiting: [] };
-    node.port.onmessage = (event: MessageEvent<TapChunk>) => {
-      if (tap.trackNo === undefined) tap.waiting.push(event.data);
+    const tap: Tap = { node, source, sink, trackNo: undefined, waiting: [], onFlushed: undefined };
+    node.port.onmessage = (event: MessageEvent<TapMessage>) => {
+      if (event.data.type === 'flushed') tap.onFlushed?.();
+      else if (tap.trackNo === undefined) tap.waiting.push(event.data);
       else this.#outbox.push({ trackNo: tap.trackNo, frame: event.data.frame, samples: event.data.samples });
     };
     this.#taps.set(key, tap);
@@ -246,12 +249,17 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     if (tap) void this.#flushTap(tap).then(() => this.#dropTap(memberId));
   }
 
-  /** Asks a tap for what it holds and waits for that last chunk to arrive. */
+  /** Asks a tap for what it holds and waits until that last chunk has arrived (2 s at most). */
   #flushTap(tap: Tap): Promise<void> {
     return new Promise((resolve) => {
+      const timer = setTimeout(done, 2000);
+      function done() {
+        clearTimeout(timer);
+        tap.onFlushed = undefined;
+        resolve();
+      }
+      tap.onFlushed = done;
       tap.node.port.postMessage({ type: 'flush' } satisfies TapCommand);
-      // The reply comes on the next render quantum (under 3 ms); 60 ms covers a busy machine.
-      setTimeout(resolve, 60);
     });
   }
 

@@ -1,6 +1,6 @@
 // AudioWorklet: a recording tap. Collects its mono input into 100 ms chunks and posts each, with the
 // audio clock's frame of its first sample, to the main thread (the buffer is transferred, not copied).
-import type { TapChunk, TapCommand } from './messages';
+import type { TapCommand, TapMessage } from './messages';
 
 // AudioWorkletGlobalScope names (the DOM lib does not declare them).
 declare const currentFrame: number;
@@ -22,7 +22,9 @@ class RecorderTapProcessor extends AudioWorkletProcessor {
   constructor(options?: AudioWorkletNodeOptions) {
     super(options);
     this.port.onmessage = (event: MessageEvent<TapCommand>) => {
-      if (event.data.type === 'flush' || event.data.type === 'stop') this.#post();
+      this.#post();
+      // Port messages keep their order: the Recorder sees the last chunk before this answer.
+      this.port.postMessage({ type: 'flushed' } satisfies TapMessage);
       if (event.data.type === 'stop') this.#stopped = true;
     };
   }
@@ -48,7 +50,7 @@ class RecorderTapProcessor extends AudioWorkletProcessor {
   #post(): void {
     if (this.#filled === 0) return;
     const samples = this.#filled === this.#size ? this.#chunk : this.#chunk.slice(0, this.#filled);
-    const message: TapChunk = { frame: this.#firstFrame, samples };
+    const message: TapMessage = { type: 'chunk', frame: this.#firstFrame, samples };
     this.port.postMessage(message, [samples.buffer]);
     this.#chunk = new Float32Array(this.#size);
     this.#filled = 0;

@@ -16,7 +16,7 @@ import {
   type TimelineEventInput,
 } from '../../../shared/recording.js';
 import { TypedEmitter } from '../../../shared/TypedEmitter.js';
-import { readFloatWavFrames, repairFloatWav, WavTrackWriter } from './wav.js';
+import { padFloatWav, readFloatWavFrames, repairFloatWav, WavTrackWriter } from './wav.js';
 
 export class RecordingError extends Error {
   constructor(message: string) {
@@ -379,6 +379,11 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       if (!manifest || manifest.status === 'complete') continue;
       for (const track of manifest.tracks) {
         track.frames = await repairFloatWav(join(dir, track.file)).catch(() => 0);
+      }
+      // Tracks synced at slightly different moments; silence at the end makes them line up again.
+      const longest = Math.max(0, ...manifest.tracks.map((t) => t.frames));
+      for (const track of manifest.tracks) {
+        if (track.frames < longest && (await padFloatWav(join(dir, track.file), longest).then(() => true, () => false))) track.frames = longest;
       }
       manifest.events = await readEventLog(join(dir, EVENT_LOG));
       manifest.durationSec = Math.max(0, ...manifest.tracks.map((t) => t.frames)) / RECORDING_SAMPLE_RATE;

@@ -86,6 +86,23 @@ export async function repairFloatWav(path: string): Promise<number> {
   }
 }
 
+/** Extends one of our float32 files with silence to `frames` (recovered tracks end together). */
+export async function padFloatWav(path: string, frames: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    const { size } = await fh.stat();
+    const have = Math.floor((size - FLOAT_HEADER_BYTES) / 4);
+    if (have >= frames) return;
+    for (let at = FLOAT_HEADER_BYTES + have * 4, end = FLOAT_HEADER_BYTES + frames * 4; at < end; at += ZERO_PIECE.length) {
+      await fh.write(ZERO_PIECE, 0, Math.min(ZERO_PIECE.length, end - at), at);
+    }
+    await patchFloatSizes(fh, frames);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads the frame count and data offset of one of our float32 files (for export and the library). */
 export async function readFloatWavFrames(path: string): Promise<number> {
   const fh = await open(path, 'r');
