@@ -23,6 +23,10 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
 
   useEffect(() => {
     void refresh();
+    // A recording that just finished (the space ended, the disk filled) appears without a click.
+    return studio.onRecordingStatus((status) => {
+      if (status.state === 'idle') void refresh();
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [studio]);
 
