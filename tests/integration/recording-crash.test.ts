@@ -1,15 +1,15 @@
 // Crash safety: a process records in real time, is killed with SIGKILL mid-show, and the next start
 // finds the interrupted recording, repairs it, and offers it marked "recovered" having lost at most 1 s.
 // The recovered files are checked with sox, not with our own WAV code.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingService } from '../../src/main/services/recording/RecordingService';
-import type { RecordingManifest } from '../../src/shared/recording';
-import { RATE } from '../support/recording';
+import { encodeAudioBatch, type RecordingManifest, type RecordingSummary } from '../../src/shared/recording';
+import { beepSignal, RATE } from '../support/recording';
 import { bursts, soxi, soxSamples, soxStat } from '../support/sox';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostline-crash-'));
@@ -79,4 +79,59 @@ describe('a recording killed with SIGKILL', () => {
       expect(soxStat(file)['Maximum amplitude']).toBeLessThanOrEqual(0.5);
     }
   }, 30_000);
+
+  it('the headless studio killed with SIGKILL mid-show offers the recording as recovered when started again', async () => {
+    const dataDir = join(dir, 'studio');
+    const headless = join(import.meta.dirname, '..', '..', 'out', 'main', 'headless.js');
+    const startStudio = async (): Promise<{ child: ChildProcess; url: string }> => {
+      const child = spawn(process.execPath, [headless, '--port', '0', '--workers', '1', '--log-level', 'error'], {
+        env: { ...process.env, HOSTLINE_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          const m = /Open the studio:\s+(\S+)/.exec(chunk.toString());
+          if (m) resolve(m[1]!.replace(/\/$/, ''));
+        });
+        child.on('exit', () => reject(new Error('the studio exited')));
+      });
+      return { child, url };
+    };
+    const post = (url: string, path: string, body: unknown) =>
+      fetch(`${url}/api/studio/recording/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+
+    const first = await startStudio();
+    await post(first.url, 'start', { spaceId: 's', title: 'Killed studio', originFrame: 0 });
+    await post(first.url, 'tracks', { kind: 'mix', name: 'Mix' });
+    await post(first.url, 'tracks', { kind: 'host', name: 'Ada', memberId: 'a' });
+    const signal = beepSignal(Array.from({ length: 20 }, (_, i) => ({ start: 0.25 + i * 0.5, duration: 0.05, frequency: 700 })), 10);
+    // Real time, as the studio page sends: 250 ms of both tracks four times a second.
+    let acknowledged = 0;
+    const began = performance.now();
+    for (let at = 0; at < 3 * RATE; at += RATE / 4) {
+      const samples = signal.subarray(at, at + RATE / 4);
+      const batch = encodeAudioBatch([{ trackNo: 0, frame: at, samples }, { trackNo: 1, frame: at, samples }]);
+      const res = await fetch(`${first.url}/api/studio/recording/audio`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: batch });
+      expect(res.status).toBe(200);
+      acknowledged = at + RATE / 4;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + (acknowledged / RATE) * 1000 - performance.now())));
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    const second = await startStudio();
+    try {
+      const list = (await (await fetch(`${second.url}/api/studio/recordings`)).json()) as RecordingSummary[];
+      expect(list).toMatchObject([{ title: 'Killed studio', recovered: true, status: 'complete', speakers: ['Ada'] }]);
+      const manifest = (await (await fetch(`${second.url}/api/studio/recordings/${encodeURIComponent(list[0]!.id)}`)).json()) as RecordingManifest;
+      for (const track of manifest.tracks) {
+        const info = soxi(join(dataDir, 'recordings', list[0]!.id, track.file));
+        expect(info).toMatchObject({ rate: 48_000, channels: 1 });
+        expect(info.seconds).toBeGreaterThanOrEqual(acknowledged / RATE - 1);
+        expect(info.seconds).toBeLessThanOrEqual(acknowledged / RATE);
+      }
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+  }, 40_000);
 });
