@@ -174,4 +174,22 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     expect(chapters.chapters[0]).toMatchObject({ title: 'Recorded hour', start: 0 });
     expect(readFileSync(join(exportDir, 'chapters.cue'), 'utf8')).toMatch(/^TITLE "Recorded hour"\nFILE "mix.wav" WAVE\n {2}TRACK 01 AUDIO/);
   }, 30_000);
+
+  it('a recording whose studio page was reloaded mid-show is finished and listed when the page comes back', async () => {
+    await host.goto(`${studio.server.httpUrl}/`);
+    await host.getByTestId('host-name').fill('Ada');
+    await host.getByTestId('space-title-input').fill('Reloaded show');
+    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
+    await host.getByTestId('go-live').click();
+    await host.getByTestId('share-link').waitFor({ timeout: 15_000 });
+    await host.getByTestId('record-start').click();
+    await expect.poll(() => host.getByTestId('record-status').innerText(), { timeout: 10_000 }).toMatch(/REC 0:0[2-9]/);
+    await host.reload();
+    await expect.poll(() => host.getByTestId('recording-library').innerText(), { timeout: 15_000 }).toMatch(/Saved “Reloaded show”: it was still recording/);
+    await expect.poll(() => host.getByTestId('library-row').count()).toBe(2);
+    const reloaded = (await studio.recordings.list()).find((r) => r.title === 'Reloaded show')!;
+    expect(reloaded).toMatchObject({ status: 'complete', recovered: false, speakers: ['Ada'] });
+    const saved = await studio.recordings.get(reloaded.id);
+    for (const t of saved.tracks) expect(soxi(join(recordingsDir, reloaded.id, t.file))).toMatchObject({ rate: 48_000, channels: 1 });
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
   const [recordings, setRecordings] = useState<RecordingSummary[]>();
   const [open, setOpen] = useState<RecordingManifest>();
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
 
   async function refresh() {
     try {
@@ -30,6 +31,24 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [studio]);
 
+  // A recording still open in main whose page went away (reload, renderer crash) gets no more audio:
+  // when its length stops growing, finish it so it joins the library and the next one can start.
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const before = await studio.getRecordingStatus();
+      if (before.state !== 'recording') return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const after = await studio.getRecordingStatus();
+      if (cancelled || after.id !== before.id || after.seconds !== before.seconds) return;
+      const saved = await studio.stopRecording();
+      setNotice(`Saved “${saved.title}”: it was still recording when the studio page closed.`);
+    })().catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [studio]);
+
   async function choose(id: string) {
     setError(undefined);
     try {
@@ -46,6 +65,7 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
         <button data-testid="library-refresh" onClick={() => void refresh()}>Refresh</button>
       </div>
       {error && <p className="warning" role="alert">{error}</p>}
+      {notice && <p className="recording-message" role="status">{notice}</p>}
       {recordings?.length === 0 && <p className="empty">No recordings yet. Press Record while you are live.</p>}
       {recordings && recordings.length > 0 && (
         <table>
