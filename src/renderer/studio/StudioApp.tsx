@@ -15,6 +15,8 @@ import { useServerNow } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
 import { ConsoleMeter } from './console/ConsoleMeter';
 import { ConsolePanel } from './console/ConsolePanel';
+import { RecordingLibrary } from './recording/RecordingLibrary';
+import { RecordingPanel } from './recording/RecordingPanel';
 
 type Phase = 'setup' | 'starting' | 'live' | 'ended';
 
@@ -198,6 +200,8 @@ export function StudioApp() {
         return;
       case 'remove':
         if (window.confirm(`Remove ${member.displayName} from this space? They cannot come back.`)) {
+          // Snapshots cannot tell a removal from leaving; the recording's timeline should.
+          window.hostlineRecorder?.noteAction('member.remove', memberId, member.displayName);
           void act(() => room.request('member.remove', { memberId }));
         }
         return;
@@ -279,6 +283,7 @@ export function StudioApp() {
           <ConsolePanel engine={engine} studio={studio} settings={settings} />
         </section>
       )}
+      {phase === 'setup' && <RecordingLibrary studio={studio} />}
 
       {phase === 'live' && session && snapshot && (
         <main className="console">
@@ -315,6 +320,9 @@ export function StudioApp() {
             </section>
           </div>
           <div className="column">
+            {engine && settings && (
+              <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
+            )}
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} />
@@ -363,6 +371,7 @@ export function StudioApp() {
           <button className="primary" onClick={() => window.location.reload()}>Start another</button>
         </main>
       )}
+      {phase === 'ended' && <RecordingLibrary studio={studio} />}
     </div>
   );
 }

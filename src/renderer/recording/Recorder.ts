@@ -1,0 +1,338 @@
+// Captures a show for local recording: AudioWorklet taps on the console's processed voice, on each remote
+// speaker as received, and on a mix of all of them (what the host says and hears), sent as binary PCM
+// batches to the main process four times a second; plus the timeline, taken from the RoomClient.
+// The renderer never holds more than a quarter of a second of the show.
+import {
+  encodeAudioBatch,
+  RECORDING_SAMPLE_RATE,
+  type AddTrackRequest,
+  type AudioChunk,
+  type RecordingStatus,
+  type RecordingSummary,
+  type TimelineEventInput,
+  type TimelineEventType,
+} from '../../shared/recording';
+import type { SpaceSnapshot } from '../../shared/space';
+import type { StudioApi } from '../../shared/studio-api';
+import { TypedEmitter } from '../../shared/TypedEmitter';
+import type { RemoteTrack, RoomClient } from '../room/RoomClient';
+import type { TapChunk, TapCommand, TapMessage } from './messages';
+import tapWorkletUrl from './recorder-tap.worklet.ts?worker&url';
+
+/** What the Recorder needs from the console: its audio clock and the processed voice. */
+export interface RecorderConsole {
+  readonly context: AudioContext;
+  readonly processedTrack: MediaStreamTrack;
+}
+
+export type RecorderState = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping';
+
+export type RecorderEvents = {
+  state: [state: RecorderState];
+  status: [status: RecordingStatus];
+  /** The recording ended; `reason` is set when it was not the host who stopped it (disk full, error). */
+  stopped: [summary: RecordingSummary | undefined, reason: string | undefined];
+};
+
+interface Tap {
+  node: AudioWorkletNode;
+  /** The node feeding the tap (disconnected when the tap goes). */
+  source: AudioNode | undefined;
+  /** Keeps the worklet pulled without making a sound. */
+  sink: GainNode;
+  /** Known once main has opened the track's file. */
+  trackNo: number | undefined;
+  /** Chunks captured before the track number arrived. */
+  waiting: TapChunk[];
+  /** Called when the tap answers a flush. */
+  onFlushed: (() => void) | undefined;
+}
+
+/** How often captured audio and events go to main. */
+const SEND_INTERVAL_MS = 250;
+const loadedContexts = new WeakSet<BaseAudioContext>();
+
+export class Recorder extends TypedEmitter<RecorderEvents> {
+  readonly #studio: StudioApi;
+  readonly #console: RecorderConsole;
+  readonly #room: RoomClient;
+  readonly #hostName: string;
+  #state: RecorderState = 'idle';
+  /** The recording's id in the library, once started. */
+  #id: string | undefined;
+  /** Taps by what they record: 'mix', 'host', or a remote member's id. */
+  readonly #taps = new Map<string, Tap>();
+  /** Which member each received consumer belongs to, to find their tap when it goes. */
+  readonly #memberOfConsumer = new Map<string, string>();
+  #mixBus: GainNode | undefined;
+  /** Chunks with track numbers, ready to send. */
+  #outbox: AudioChunk[] = [];
+  #events: TimelineEventInput[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #sending: Promise<void> = Promise.resolve();
+  #busy = false;
+  #offRoom: Array<() => void> = [];
+  /** Who is on stage (id → name), as of the last snapshot. */
+  #stage = new Map<string, string>();
+  #queue = new Set<string>();
+  #speaking = new Set<string>();
+  /** Bytes sent to main so far (for people and tests). */
+  bytesSent = 0;
+
+  constructor(studio: StudioApi, console: RecorderConsole, room: RoomClient, hostName: string) {
+    super();
+    this.#studio = studio;
+    this.#console = console;
+    this.#room = room;
+    this.#hostName = hostName;
+  }
+
+  get state(): RecorderState {
+    return this.#state;
+  }
+  get id(): string | undefined {
+    return this.#id;
+  }
+
+  /** Starts recording now: the mix, the host's voice, and everyone already on stage. */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new Error('already recording');
+    const context = this.#console.context;
+    if (context.sampleRate !== RECORDING_SAMPLE_RATE) throw new Error(`the console runs at ${context.sampleRate} Hz, not ${RECORDING_SAMPLE_RATE}`);
+    this.#setState('starting');
+    try {
+      if (!loadedContexts.has(context)) {
+        await context.audioWorklet.addModule(tapWorkletUrl);
+        loadedContexts.add(context);
+      }
+      const snapshot = this.#room.snapshot;
+      const originFrame = this.#nowFrame();
+      const started = await this.#studio.startRecording({ spaceId: snapshot?.spaceId ?? '', title: snapshot?.title ?? 'Untitled', originFrame });
+      this.#id = started.id;
+      const mixBus = context.createGain();
+      mixBus.channelCount = 1;
+      mixBus.channelCountMode = 'explicit';
+      this.#mixBus = mixBus;
+      this.#addTap('mix', mixBus, { kind: 'mix', name: 'Mix' });
+      const host = context.createMediaStreamSource(new MediaStream([this.#console.processedTrack]));
+      host.connect(mixBus);
+      this.#addTap('host', host, { kind: 'host', name: this.#hostName || 'Host', memberId: this.#room.memberId });
+      for (const remote of this.#room.remoteTracks()) this.#addRemote(remote);
+      this.#offRoom = [
+        this.#room.on('trackadded', (remote) => this.#addRemote(remote)),
+        this.#room.on('trackremoved', ({ consumerId }) => this.#removeRemote(consumerId)),
+        this.#room.on('state', (s) => this.#onSnapshot(s)),
+        this.#room.on('speaking', (ids) => this.#onSpeaking(ids)),
+        this.#room.on('reactions', (burst) => {
+          const label = Object.entries(burst.counts).map(([emoji, n]) => `${emoji}×${n}`).join(' ');
+          if (label) this.#note('reaction', { label });
+        }),
+      ];
+      if (snapshot) this.#onSnapshot(snapshot);
+      this.#timer = setInterval(() => this.#schedulePump(), SEND_INTERVAL_MS);
+      this.#setState('recording');
+    } catch (error) {
+      this.#teardown();
+      this.#setState('idle');
+      throw error;
+    }
+  }
+
+  /** A marker on the timeline, now; `label` is optional (exports call it "Marker n"). */
+  addMarker(label?: string): void {
+    if (this.#state === 'recording' || this.#state === 'paused') this.#note('marker', { label });
+  }
+
+  /** Something the host did that snapshots cannot tell apart from leaving (a removal). */
+  noteAction(type: Extract<TimelineEventType, 'member.remove'>, memberId: string, name: string): void {
+    if (this.#state === 'recording' || this.#state === 'paused') this.#note(type, { memberId, name });
+  }
+
+  async pause(): Promise<void> {
+    if (this.#state !== 'recording') return;
+    const status = await this.#studio.pauseRecording(this.#nowFrame());
+    this.#setState('paused');
+    this.safeEmit('status', status);
+  }
+
+  async resume(): Promise<void> {
+    if (this.#state !== 'paused') return;
+    const status = await this.#studio.resumeRecording(this.#nowFrame());
+    this.#setState('recording');
+    this.safeEmit('status', status);
+  }
+
+  /** Sends what the taps still hold, then finishes the recording in main. */
+  async stop(): Promise<RecordingSummary | undefined> {
+    if (this.#state !== 'recording' && this.#state !== 'paused') return undefined;
+    this.#setState('stopping');
+    clearInterval(this.#timer);
+    // Every track ends here; the taps' last chunks reach past it and are cut to it.
+    const endFrame = this.#nowFrame();
+    const flushed = [...this.#taps.values()].map((tap) => this.#flushTap(tap));
+    await Promise.all(flushed);
+    this.#schedulePump();
+    await this.#sending;
+    let summary: RecordingSummary | undefined;
+    try {
+      summary = await this.#studio.stopRecording(endFrame);
+    } finally {
+      this.#teardown();
+      this.#setState('idle');
+    }
+    this.safeEmit('stopped', summary, undefined);
+    return summary;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  #nowFrame(): number {
+    return Math.round(this.#console.context.currentTime * this.#console.context.sampleRate);
+  }
+
+  #setState(state: RecorderState): void {
+    this.#state = state;
+    this.safeEmit('state', state);
+  }
+
+  #note(type: TimelineEventType, extra: Omit<TimelineEventInput, 'atFrame' | 'type'>): void {
+    const event: TimelineEventInput = { atFrame: this.#nowFrame(), type };
+    if (extra.memberId) event.memberId = extra.memberId;
+    if (extra.name) event.name = extra.name;
+    if (extra.label) event.label = extra.label;
+    this.#events.push(event);
+  }
+
+  #addTap(key: string, source: AudioNode, track: AddTrackRequest): void {
+    const context = this.#console.context;
+    const node = new AudioWorkletNode(context, 'hostline-recorder-tap', {
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      outputChannelCount: [1],
+    });
+    const sink = context.createGain();
+    sink.gain.value = 0;
+    source.connect(node);
+    node.connect(sink).connect(context.destination);
+    const tap: Tap = { node, source, sink, trackNo: undefined, waiting: [], onFlushed: undefined };
+    node.port.onmessage = (event: MessageEvent<TapMessage>) => {
+      if (event.data.type === 'flushed') tap.onFlushed?.();
+      else if (tap.trackNo === undefined) tap.waiting.push(event.data);
+      else this.#outbox.push({ trackNo: tap.trackNo, frame: event.data.frame, samples: event.data.samples });
+    };
+    this.#taps.set(key, tap);
+    void this.#studio.addRecordingTrack(track).then(
+      ({ trackNo }) => {
+        tap.trackNo = trackNo;
+        for (const c of tap.waiting) this.#outbox.push({ trackNo, frame: c.frame, samples: c.samples });
+        tap.waiting = [];
+      },
+      (error: Error) => this.safeEmit('status', { state: 'recording', seconds: 0, tracks: this.#taps.size, message: `could not record ${track.name}: ${error.message}` }),
+    );
+  }
+
+  #addRemote(remote: RemoteTrack): void {
+    if (!this.#mixBus) return;
+    this.#memberOfConsumer.set(remote.consumerId, remote.memberId);
+    this.#dropTap(remote.memberId);
+    const source = this.#console.context.createMediaStreamSource(new MediaStream([remote.track]));
+    source.connect(this.#mixBus);
+    // The same member coming back gets their track back from main; the gap is filled with silence.
+    this.#addTap(remote.memberId, source, { kind: 'speaker', name: remote.displayName, memberId: remote.memberId });
+  }
+
+  #removeRemote(consumerId: string): void {
+    const memberId = this.#memberOfConsumer.get(consumerId);
+    if (!memberId) return;
+    this.#memberOfConsumer.delete(consumerId);
+    const tap = this.#taps.get(memberId);
+    if (tap) void this.#flushTap(tap).then(() => this.#dropTap(memberId));
+  }
+
+  /** Asks a tap for what it holds and waits until that last chunk has arrived (2 s at most). */
+  #flushTap(tap: Tap): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, 2000);
+      function done() {
+        clearTimeout(timer);
+        tap.onFlushed = undefined;
+        resolve();
+      }
+      tap.onFlushed = done;
+      tap.node.port.postMessage({ type: 'flush' } satisfies TapCommand);
+    });
+  }
+
+  #dropTap(key: string): void {
+    const tap = this.#taps.get(key);
+    if (!tap) return;
+    tap.node.port.postMessage({ type: 'stop' } satisfies TapCommand);
+    tap.source?.disconnect();
+    tap.node.disconnect();
+    tap.sink.disconnect();
+    this.#taps.delete(key);
+  }
+
+  #onSnapshot(snapshot: SpaceSnapshot): void {
+    const stage = new Map(snapshot.stage.map((m) => [m.memberId, m.displayName]));
+    for (const [id, name] of stage) {
+      if (this.#stage.has(id)) continue;
+      if (this.#queue.has(id)) this.#note('queue.approve', { memberId: id, name });
+      this.#note('stage.join', { memberId: id, name });
+    }
+    for (const [id, name] of this.#stage) if (!stage.has(id)) this.#note('stage.leave', { memberId: id, name });
+    this.#stage = stage;
+    this.#queue = new Set(snapshot.host?.queue.map((q) => q.memberId) ?? []);
+  }
+
+  #onSpeaking(memberIds: string[]): void {
+    const now = new Set(memberIds);
+    for (const id of now) if (!this.#speaking.has(id)) this.#note('speaking.start', { memberId: id, name: this.#stage.get(id) });
+    for (const id of this.#speaking) if (!now.has(id)) this.#note('speaking.stop', { memberId: id, name: this.#stage.get(id) });
+    this.#speaking = now;
+  }
+
+  #schedulePump(): void {
+    if (this.#busy) return;
+    this.#busy = true;
+    this.#sending = this.#sending.then(() => this.#pump()).finally(() => (this.#busy = false));
+  }
+
+  async #pump(): Promise<void> {
+    const chunks = this.#outbox;
+    const events = this.#events;
+    this.#outbox = [];
+    this.#events = [];
+    try {
+      if (events.length) await this.#studio.addRecordingEvents(events);
+      if (!chunks.length) return;
+      const batch = encodeAudioBatch(chunks);
+      this.bytesSent += batch.byteLength;
+      const status = await this.#studio.sendRecordingAudio(batch);
+      this.safeEmit('status', status);
+      if (status.state === 'idle' && (this.#state === 'recording' || this.#state === 'paused')) {
+        // Main stopped the recording itself (disk nearly full, write error): the files are closed cleanly.
+        this.#teardown();
+        this.#setState('idle');
+        this.safeEmit('stopped', undefined, status.message ?? status.stoppedBecause ?? 'the recording stopped');
+      }
+    } catch (error) {
+      this.safeEmit('status', { state: this.#state === 'paused' ? 'paused' : 'recording', seconds: 0, tracks: this.#taps.size, message: (error as Error).message });
+    }
+  }
+
+  #teardown(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const off of this.#offRoom) off();
+    this.#offRoom = [];
+    for (const key of [...this.#taps.keys()]) this.#dropTap(key);
+    this.#mixBus?.disconnect();
+    this.#mixBus = undefined;
+    this.#outbox = [];
+    this.#events = [];
+    this.#stage.clear();
+    this.#speaking.clear();
+    this.#memberOfConsumer.clear();
+  }
+}
