@@ -4,6 +4,7 @@
 import type { types as ms } from 'mediasoup';
 import { randomBytes } from 'node:crypto';
 import type { EventMap, EventType } from '../shared/protocol.js';
+import type { MicCheck } from '../shared/mic-check.js';
 import type { Role } from '../shared/roles.js';
 import { RateLimiter } from './RateLimiter.js';
 
@@ -23,6 +24,8 @@ export class Member {
   canRequest: boolean;
   /** A pending invitation to the stage. */
   invitation: { as: 'speaker' | 'cohost'; from: string } | null = null;
+  /** The latest mic check of their page while their hand was up. */
+  micCheck: MicCheck | null = null;
   /** Muted by themselves or a host; kept across reconnects and re-produced producers. */
   muted = false;
   readonly reactionLimiter = new RateLimiter(2, 5);

@@ -4,6 +4,7 @@
 import type { types as ms } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
+import { rateMicCheck, type MicCheck, type MicCheckFigures } from '../shared/mic-check.js';
 import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
 import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
@@ -231,6 +232,14 @@ export class Space extends TypedEmitter<SpaceEvents> {
     const position = this.#queue.raise(member.id, Date.now());
     this.scheduleStateBroadcast();
     return position;
+  }
+
+  /** Rates and keeps the mic check of someone whose hand is up; hosts see it beside the request. */
+  recordMicCheck(member: Member, figures: MicCheckFigures): MicCheck {
+    if (!this.#queue.has(member.id)) throw new ProtocolError('conflict', 'raise your hand first');
+    member.micCheck = rateMicCheck(figures);
+    this.scheduleStateBroadcast();
+    return member.micCheck;
   }
 
   lowerHand(member: Member): void {
@@ -524,6 +533,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
         displayName: this.#members.get(hand.memberId)?.displayName ?? '',
         position: i + 1,
         raisedAt: hand.raisedAt,
+        micCheck: this.#members.get(hand.memberId)?.micCheck ?? null,
       })),
       talkTimeMs: this.#speaking?.talkTimeMs() ?? {},
       invited: all.filter((m) => m.invitation).map((m) => ({ memberId: m.id, displayName: m.displayName, as: m.invitation!.as })),

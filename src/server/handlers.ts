@@ -232,6 +232,12 @@ export const handlers: HandlerTable = {
     return { position: space.raiseHand(member) };
   },
 
+  async 'queue.micCheck'(ctx, figures) {
+    const { space, member } = joinedOrThrow(ctx);
+    const { quality, summary } = space.recordMicCheck(member, figures);
+    return { quality, summary };
+  },
+
   async 'queue.lower'(ctx) {
     const { space, member } = joinedOrThrow(ctx);
     space.lowerHand(member);

@@ -35,6 +35,7 @@ export const REQUEST_ACCESS: Record<RequestType, Access> = {
   'consumer.resume': EVERY_MEMBER,
   'queue.raise': LISTENER,
   'queue.lower': LISTENER,
+  'queue.micCheck': LISTENER,
   'queue.approve': HOSTS,
   'queue.decline': HOSTS,
   'queue.move': HOSTS,

@@ -85,6 +85,14 @@ export const RequestSchemas = {
   /** Listeners: raise a hand (join the speaker queue) and lower it. */
   'queue.raise': z.strictObject({}),
   'queue.lower': z.strictObject({}),
+  /** Listeners with a raised hand: the figures of their page's mic check (the server rates them). */
+  'queue.micCheck': z.strictObject({
+    peakDb: z.number().min(-200).max(20),
+    speechDb: z.number().min(-200).max(20),
+    noiseFloorDb: z.number().min(-200).max(20),
+    clippedShare: z.number().min(0).max(1),
+    durationMs: z.number().int().min(0).max(60_000),
+  }),
   /** Hosts: bring the request on stage, turn it down, or move it in the queue. */
   'queue.approve': MemberTarget,
   'queue.decline': MemberTarget,
@@ -177,6 +185,7 @@ export interface ResponseMap {
   'consumer.resume': Empty;
   'queue.raise': { position: number };
   'queue.lower': Empty;
+  'queue.micCheck': { quality: import('./mic-check.js').MicQuality; summary: string };
   'queue.approve': Empty;
   'queue.decline': Empty;
   'queue.move': { position: number };

@@ -26,6 +26,8 @@ export interface QueueEntry {
   position: number;
   /** When the hand went up, server clock (ms since the epoch). */
   raisedAt: number;
+  /** Their page's mic check, once it has run. */
+  micCheck: import('./mic-check.js').MicCheck | null;
 }
 
 export interface MyPlace {

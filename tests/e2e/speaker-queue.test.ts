@@ -62,6 +62,9 @@ describeIfChromium('raise a hand, get approved, be heard, be muted — in Chromi
     await speaker.getByTestId('raise-hand').click();
     await expect.poll(() => speaker.getByTestId('hand-status').innerText()).toMatch(/number 1 in line/);
     await expect.poll(() => host.getByTestId('queue-entry').allInnerTexts()).toEqual([expect.stringMatching(/1\s*Grace\s*0:0\d/)]);
+    // Their page checks the microphone while they wait; the host sees the rating beside the request.
+    await expect.poll(() => speaker.getByTestId('mic-check').innerText(), { timeout: 10_000 }).toMatch(/Mic check: good/);
+    await expect.poll(() => host.getByTestId('mic-badge').innerText()).toBe('mic good');
   });
 
   it('the host approves from the studio and the second listener hears the new speaker’s beeps', async () => {

@@ -78,6 +78,10 @@ const TABLE: Record<RequestType, Row> = {
   'consumer.resume': { data: () => ({ consumerId: 'nope' }), expect: row('not_found', 'not_found', 'not_found', 'not_found') },
   'queue.raise': { data: () => ({}), expect: row(F, F, F, 'ok') },
   'queue.lower': { data: () => ({}), expect: row(F, F, F, 'ok') },
+  'queue.micCheck': {
+    data: () => ({ peakDb: -6, speechDb: -20, noiseFloorDb: -70, clippedShare: 0, durationMs: 3000 }),
+    expect: row(F, F, F, 'ok'),
+  },
   'queue.approve': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
   'queue.decline': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
   'queue.move': { data: (w) => ({ memberId: w.f.id('asker'), direction: 'down' }), expect: row('ok', 'ok', F, F) },

@@ -41,6 +41,20 @@ describe('the speaker queue and the stage', () => {
     expect((await f.host.request('queue.move', { memberId: f.id('bob'), direction: 'up' })).position).toBe(1);
   });
 
+  it('a raised hand carries its mic check, rated by the server and shown to hosts only', async () => {
+    f = await buildSpace(server.wsUrl, { listeners: ['ann', 'bob'] });
+    const ann = f.people.ann!;
+    const figures = { peakDb: -3, speechDb: -18, noiseFloorDb: -62, clippedShare: 0, durationMs: 3000 };
+    await expect(ann.request('queue.micCheck', figures)).rejects.toMatchObject({ code: 'conflict' });
+    await ann.raiseHand();
+    // A page that claims a verdict cannot: only figures are accepted, and the server rates them.
+    await expect(ann.request('queue.micCheck', { ...figures, quality: 'good' } as never)).rejects.toMatchObject({ code: 'invalid_payload' });
+    expect(await ann.request('queue.micCheck', { ...figures, clippedShare: 0.2 })).toMatchObject({ quality: 'clipping' });
+    expect(await ann.request('queue.micCheck', figures)).toMatchObject({ quality: 'good' });
+    await eventually(() => expect(f!.host.snapshot!.host!.queue[0]!.micCheck).toMatchObject({ quality: 'good', speechDb: -18 }));
+    expect(f.people.bob!.snapshot!.host).toBeUndefined();
+  });
+
   it('approving brings the asker on stage sending audio that the others receive; declining clears the hand', async () => {
     f = await buildSpace(server.wsUrl, { listeners: ['ann', 'bob', 'audience'] });
     const ann = f.people.ann!;

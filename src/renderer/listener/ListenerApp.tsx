@@ -7,7 +7,9 @@ import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
 import type { ResponseMap } from '../../shared/protocol';
+import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
+import { RequestError } from '../room/SignalingClient';
 import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
@@ -24,6 +26,8 @@ declare global {
 }
 
 const USER_TOKEN_KEY = 'hostline.userToken';
+/** How long the mic check listens. */
+const MIC_CHECK_MS = 3000;
 
 interface Prepared {
   context: AudioContext;
@@ -64,7 +68,8 @@ export function ListenerApp() {
   const [name, setName] = useState('');
   const [meter, setMeter] = useState<LevelMeter>();
   const [micMeter, setMicMeter] = useState<LevelMeter>();
-  const audio = useRef<{ context: AudioContext; mic?: MediaStream } | undefined>(undefined);
+  const audio = useRef<{ context: AudioContext; mic?: MediaStream; micMeter?: LevelMeter } | undefined>(undefined);
+  const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
 
@@ -143,8 +148,27 @@ export function ListenerApp() {
     try {
       if (!audio.current.mic) await openMic();
       await room.raiseHand();
+      void checkMic();
     } catch (e) {
       setError(`Could not ask to speak: ${(e as Error).message}`);
+    }
+  }
+
+  /** Measures the microphone for a few seconds and sends the figures; hosts see the rating. */
+  async function checkMic() {
+    const meter = audio.current?.micMeter;
+    if (!room || !meter) return;
+    setMicCheck({ state: 'running' });
+    const from = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, MIC_CHECK_MS));
+    const readings = meter.history().filter((r) => r.wallTime >= from);
+    try {
+      const rated = await room.request('queue.micCheck', micCheckFigures(readings, Math.round(performance.now() - from)));
+      setMicCheck({ state: 'done', ...rated });
+    } catch (e) {
+      // The hand went down meanwhile, or the host approved already: nothing to rate.
+      setMicCheck(undefined);
+      if (!(e instanceof RequestError && e.code === 'conflict')) setError(`Mic check: ${(e as Error).message}`);
     }
   }
 
@@ -171,6 +195,7 @@ export function ListenerApp() {
     audio.current.mic = mic;
     const m = new LevelMeter(audio.current.context);
     await m.attach(mic);
+    audio.current.micMeter = m;
     setMicMeter(m);
     await room.setMicrophone(mic.getAudioTracks()[0]);
   }
@@ -255,7 +280,18 @@ export function ListenerApp() {
                   <p data-testid="hand-status">
                     Your hand is up: number {you.hand.position} in line, {formatWait(you.hand.estimatedWaitMs)} to wait.
                   </p>
-                  <button data-testid="lower-hand" onClick={() => void run(() => room.lowerHand())}>Lower hand</button>
+                  <Meter meter={micMeter} label="Your microphone" />
+                  <p data-testid="mic-check">
+                    {micCheck?.state === 'running'
+                      ? 'Mic check: say a few words…'
+                      : micCheck?.state === 'done'
+                        ? `Mic check: ${micCheck.quality} (${micCheck.summary}).`
+                        : ''}
+                  </p>
+                  <div className="actions">
+                    <button data-testid="lower-hand" onClick={() => void run(() => room.lowerHand())}>Lower hand</button>
+                    <button disabled={micCheck?.state === 'running'} onClick={() => void checkMic()}>Check my mic again</button>
+                  </div>
                 </>
               ) : you.canRequest ? (
                 <button className="primary" data-testid="raise-hand" onClick={() => void raiseHand()}>✋ Ask to speak</button>

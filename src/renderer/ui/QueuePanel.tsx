@@ -31,6 +31,11 @@ export function QueuePanel({
             <span className="queue-position">{entry.position}</span>
             <span className="queue-name">{entry.displayName}</span>
             <span className="queue-wait" title="Waiting for">{formatDuration(serverNow - entry.raisedAt)}</span>
+            {entry.micCheck && (
+              <span className={`mic-badge mic-${entry.micCheck.quality}`} data-testid="mic-badge" title={entry.micCheck.summary}>
+                mic {entry.micCheck.quality}
+              </span>
+            )}
             <span className="queue-actions">
               <button className="small" aria-label="Move up" disabled={i === 0} onClick={() => onAction('up', entry.memberId)}>↑</button>
               <button className="small" aria-label="Move down" disabled={i === queue.length - 1} onClick={() => onAction('down', entry.memberId)}>↓</button>
