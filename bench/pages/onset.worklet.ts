@@ -1,15 +1,8 @@
 // AudioWorklet: reports the exact frame (on the AudioContext's clock) where a sound starts, that is where
 // the signal first rises above a threshold after at least `quietMs` below it. Passes audio through.
-// A module (see the export at the end), so its declarations do not clash with the studio's worklet.
-declare const sampleRate: number;
-declare const currentFrame: number;
-declare class AudioWorkletProcessor {
-  readonly port: MessagePort;
-  constructor(options?: { processorOptions?: unknown });
-}
-declare function registerProcessor(name: string, ctor: unknown): void;
+import { worklet } from '../../src/renderer/audio/worklet-scope';
 
-class OnsetProcessor extends AudioWorkletProcessor {
+class OnsetProcessor extends worklet.AudioWorkletProcessor {
   readonly #threshold: number;
   readonly #quietFrames: number;
   #quiet = 0;
@@ -17,7 +10,7 @@ class OnsetProcessor extends AudioWorkletProcessor {
   constructor(options: { processorOptions?: { threshold?: number; quietMs?: number } }) {
     super(options);
     this.#threshold = options.processorOptions?.threshold ?? 0.05;
-    this.#quietFrames = Math.round(((options.processorOptions?.quietMs ?? 100) / 1000) * sampleRate);
+    this.#quietFrames = Math.round(((options.processorOptions?.quietMs ?? 100) / 1000) * worklet.sampleRate);
   }
 
   process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
@@ -30,7 +23,7 @@ class OnsetProcessor extends AudioWorkletProcessor {
     }
     for (let i = 0; i < channel.length; i++) {
       if (Math.abs(channel[i]!) > this.#threshold) {
-        if (this.#quiet >= this.#quietFrames) this.port.postMessage({ frame: currentFrame + i });
+        if (this.#quiet >= this.#quietFrames) this.port.postMessage({ frame: worklet.currentFrame + i });
         this.#quiet = 0;
       } else this.#quiet++;
     }
@@ -38,6 +31,5 @@ class OnsetProcessor extends AudioWorkletProcessor {
   }
 }
 
-registerProcessor('bench-onset', OnsetProcessor);
+worklet.registerProcessor('bench-onset', OnsetProcessor);
 
-export {};

@@ -1,15 +1,10 @@
 // AudioWorklet: measures peak and RMS of its input every 10 ms and posts them to the main thread.
 // It passes audio through untouched.
-declare const sampleRate: number;
-declare const currentFrame: number;
-declare class AudioWorkletProcessor {
-  readonly port: MessagePort;
-}
-declare function registerProcessor(name: string, ctor: unknown): void;
+import { worklet } from './worklet-scope';
 
-class LevelMeterProcessor extends AudioWorkletProcessor {
+class LevelMeterProcessor extends worklet.AudioWorkletProcessor {
   /** Samples per reading: 10 ms. */
-  readonly #block = Math.round(sampleRate / 100);
+  readonly #block = Math.round(worklet.sampleRate / 100);
   #count = 0;
   #sumSquares = 0;
   #peak = 0;
@@ -27,7 +22,7 @@ class LevelMeterProcessor extends AudioWorkletProcessor {
       if (a > this.#peak) this.#peak = a;
       if (++this.#count === this.#block) {
         this.port.postMessage({
-          frame: currentFrame + i,
+          frame: worklet.currentFrame + i,
           rms: Math.sqrt(this.#sumSquares / this.#block),
           peak: this.#peak,
         });
@@ -40,4 +35,4 @@ class LevelMeterProcessor extends AudioWorkletProcessor {
   }
 }
 
-registerProcessor('hostline-level-meter', LevelMeterProcessor);
+worklet.registerProcessor('hostline-level-meter', LevelMeterProcessor);

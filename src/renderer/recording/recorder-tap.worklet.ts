@@ -1,19 +1,11 @@
 // AudioWorklet: a recording tap. Collects its mono input into 100 ms chunks and posts each, with the
 // audio clock's frame of its first sample, to the main thread (the buffer is transferred, not copied).
+import { worklet } from '../audio/worklet-scope';
 import type { TapCommand, TapMessage } from './messages';
 
-// AudioWorkletGlobalScope names (the DOM lib does not declare them).
-declare const currentFrame: number;
-declare const sampleRate: number;
-declare class AudioWorkletProcessor {
-  readonly port: MessagePort;
-  constructor(options?: AudioWorkletNodeOptions);
-}
-declare function registerProcessor(name: string, ctor: unknown): void;
-
-class RecorderTapProcessor extends AudioWorkletProcessor {
+class RecorderTapProcessor extends worklet.AudioWorkletProcessor {
   /** 100 ms: small enough that a crash loses little, large enough to keep messages few. */
-  readonly #size = Math.round(sampleRate / 10);
+  readonly #size = Math.round(worklet.sampleRate / 10);
   #chunk = new Float32Array(this.#size);
   #filled = 0;
   #firstFrame = 0;
@@ -35,7 +27,7 @@ class RecorderTapProcessor extends AudioWorkletProcessor {
     const frames = input?.length ?? 128;
     let offset = 0;
     while (offset < frames) {
-      if (this.#filled === 0) this.#firstFrame = currentFrame + offset;
+      if (this.#filled === 0) this.#firstFrame = worklet.currentFrame + offset;
       const n = Math.min(frames - offset, this.#size - this.#filled);
       // No input connected (a track that has not started) records as silence.
       if (input) this.#chunk.set(input.subarray(offset, offset + n), this.#filled);
@@ -57,4 +49,4 @@ class RecorderTapProcessor extends AudioWorkletProcessor {
   }
 }
 
-registerProcessor('hostline-recorder-tap', RecorderTapProcessor);
+worklet.registerProcessor('hostline-recorder-tap', RecorderTapProcessor);

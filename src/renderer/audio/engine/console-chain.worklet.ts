@@ -1,21 +1,13 @@
 // AudioWorklet: one segment of the console's processing chain (the stages between RNNoise and the ends),
 // running the same pure-TypeScript cores the unit tests check.
+import { worklet } from '../worklet-scope';
 import { ProcessingChain, type LocalStageId } from '../dsp/ProcessingChain';
 import type { ChainCommand, ChainProcessorOptions, ChainReport } from './messages';
-
-// AudioWorkletGlobalScope names (the DOM lib does not declare them).
-declare const sampleRate: number;
-declare const currentFrame: number;
-declare class AudioWorkletProcessor {
-  readonly port: MessagePort;
-  constructor(options?: AudioWorkletNodeOptions);
-}
-declare function registerProcessor(name: string, ctor: unknown): void;
 
 /** Report the stages' state about 20 times a second, enough for gain-reduction needles. */
 const REPORT_EVERY = 19;
 
-class ConsoleChainProcessor extends AudioWorkletProcessor {
+class ConsoleChainProcessor extends worklet.AudioWorkletProcessor {
   readonly #chain: ProcessingChain;
   #stages: LocalStageId[];
   #quanta = 0;
@@ -23,7 +15,7 @@ class ConsoleChainProcessor extends AudioWorkletProcessor {
 
   constructor(options: AudioWorkletNodeOptions & { processorOptions: ChainProcessorOptions }) {
     super(options);
-    this.#chain = new ProcessingChain(sampleRate, options.processorOptions.settings);
+    this.#chain = new ProcessingChain(worklet.sampleRate, options.processorOptions.settings);
     this.#stages = options.processorOptions.stages;
     this.port.onmessage = (event: MessageEvent<ChainCommand>) => {
       const command = event.data;
@@ -45,7 +37,7 @@ class ConsoleChainProcessor extends AudioWorkletProcessor {
     for (let c = 1; c < (outputs[0]?.length ?? 0); c++) outputs[0]![c]!.set(out);
     this.#busyMs += Date.now() - started;
     if (++this.#quanta === REPORT_EVERY) {
-      const seconds = (REPORT_EVERY * out.length) / sampleRate;
+      const seconds = (REPORT_EVERY * out.length) / worklet.sampleRate;
       const report: ChainReport = {
         type: 'activity',
         stages: this.#stages,
@@ -60,4 +52,4 @@ class ConsoleChainProcessor extends AudioWorkletProcessor {
   }
 }
 
-registerProcessor('hostline-console-chain', ConsoleChainProcessor);
+worklet.registerProcessor('hostline-console-chain', ConsoleChainProcessor);
