@@ -6,6 +6,7 @@ import type { RequestData, RequestType, ResponseMap } from '../shared/protocol.j
 import { isOnStage } from '../shared/roles.js';
 import type { Member, PushEvent } from './Member.js';
 import type { Sfu } from './Sfu.js';
+import { captionHandlers } from './captions/caption-handlers.js';
 import type { Space } from './Space.js';
 
 export interface HandlerContext {
@@ -19,12 +20,12 @@ export interface HandlerContext {
   push: PushEvent;
 }
 
-type Handler<T extends RequestType> = (ctx: HandlerContext, data: RequestData<T>) => Promise<ResponseMap[T]>;
+export type Handler<T extends RequestType> = (ctx: HandlerContext, data: RequestData<T>) => Promise<ResponseMap[T]>;
 type HandlerTable = { [T in RequestType]: Handler<T> };
 
 const EMPTY = {} as Record<string, never>;
 
-function joinedOrThrow(ctx: HandlerContext): { space: Space; member: Member } {
+export function joinedOrThrow(ctx: HandlerContext): { space: Space; member: Member } {
   if (!ctx.joined) throw new ProtocolError('not_joined', 'join a space first');
   if (ctx.joined.member.closed && ctx.joined.space.status === 'live') {
     throw new ProtocolError('not_joined', 'you are no longer in this space');
@@ -54,9 +55,9 @@ export const handlers: HandlerTable = {
     return { serverTime: Date.now() };
   },
 
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -330,6 +331,8 @@ export const handlers: HandlerTable = {
     space.react(member, reaction);
     return EMPTY;
   },
+
+  ...captionHandlers,
 };
 
 /** Muting yourself is a member's state: it survives reconnects and any later producer. */
@@ -350,5 +353,6 @@ function joinedAnswer(ctx: HandlerContext, space: Space, member: Member): Respon
     producers: space.producers().filter((p) => p.memberId !== member.id),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
+    captions: ctx.sfu.captions.of(space.id)!.stateFor(member),
   };
 }

@@ -51,6 +51,13 @@ export const REQUEST_ACCESS: Record<RequestType, Access> = {
   'member.block': EVERY_MEMBER,
   'member.report': EVERY_MEMBER,
   'reaction.send': EVERY_MEMBER,
+  'captions.settings': HOSTS,
+  'captions.show': EVERY_MEMBER,
+  'captions.decline': EVERY_MEMBER,
+  'captions.editor': HOST,
+  // Also caption editors, whatever their role: SpaceCaptions checks the grant (see mayEdit).
+  'captions.correct': EVERY_MEMBER,
+  'captions.hide': EVERY_MEMBER,
 };
 
 export function roleMayAccess(role: Role, access: Access): boolean {

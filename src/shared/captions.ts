@@ -56,9 +56,12 @@ export interface CaptionState {
     showing: boolean;
     /** This member declined to be captioned. */
     declined: boolean;
-    /** This member may correct or hide lines (host, co-host or named editor). */
-    canEdit: boolean;
   };
+}
+
+/** Whether a member may correct and hide lines: the host, a co-host, or a caption editor the host named. */
+export function mayEditCaptions(role: string, memberId: string, state: Pick<CaptionState, 'editors'>): boolean {
+  return role === 'host' || role === 'cohost' || state.editors.some((e) => e.memberId === memberId);
 }
 
 // ---- WebVTT -------------------------------------------------------------------------------------

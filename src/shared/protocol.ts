@@ -2,6 +2,7 @@
 // schema and its answer's type), every event the server pushes, and the envelopes around them.
 // Server, studio and listener page all import this file; nothing here touches Node or the DOM.
 import { z } from 'zod';
+import { CaptionTextSchema, type CaptionLine, type CaptionState } from './captions.js';
 import type { ErrorBody } from './errors.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
 import type { RtpCapabilitiesWire, RtpParametersWire, TransportOptionsWire } from './media.js';
@@ -39,6 +40,8 @@ export const RequestSchemas = {
     /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
     userToken: z.string().max(1024).optional(),
     requestPolicy: z.enum(['everyone', 'invited']).optional(),
+    /** Live captions from the start (the host can switch them later with `captions.settings`). */
+    captions: z.boolean().optional(),
   }),
   /** Join a Space with a token the server signed (host token or invitation). */
   'space.join': z.strictObject({
@@ -122,6 +125,18 @@ export const RequestSchemas = {
     reason: z.string().trim().min(1, 'say what happened').max(500),
   }),
   'reaction.send': z.strictObject({ reaction: z.enum(REACTIONS) }),
+  /** Hosts: turn live captions on or off for the Space. */
+  'captions.settings': z.strictObject({ enabled: z.boolean() }),
+  /** Anyone: show captions (receive `caption.line`) or stop; turning them on answers the latest lines. */
+  'captions.show': z.strictObject({ show: z.boolean() }),
+  /** Anyone: decline to be captioned (your lines are never produced), or allow it again. */
+  'captions.decline': z.strictObject({ declined: z.boolean() }),
+  /** Host only: name a member caption editor (they may correct and hide lines), or take it back. */
+  'captions.editor': z.strictObject({ memberId: Id, editor: z.boolean() }),
+  /** Host, co-hosts and caption editors: replace a final line's text. */
+  'captions.correct': z.strictObject({ lineId: Id, text: CaptionTextSchema }),
+  /** Host, co-hosts and caption editors: hide a final line (or show it again). */
+  'captions.hide': z.strictObject({ lineId: Id, hidden: z.boolean() }),
 } as const;
 
 export type RequestType = keyof typeof RequestSchemas;
@@ -140,6 +155,8 @@ export interface JoinedSpace {
   resumeToken: string;
   /** Keep it and present it on later joins: it carries the same identity. */
   userToken: string;
+  /** Where live captions stand for this member. */
+  captions: CaptionState;
 }
 
 export interface ProducerInfo {
@@ -201,6 +218,12 @@ export interface ResponseMap {
   'member.block': Empty;
   'member.report': { reportId: string };
   'reaction.send': Empty;
+  'captions.settings': Empty;
+  'captions.show': { lines: CaptionLine[] };
+  'captions.decline': Empty;
+  'captions.editor': Empty;
+  'captions.correct': Empty;
+  'captions.hide': Empty;
 }
 
 /** Events the server pushes, with their data. */
@@ -223,6 +246,13 @@ export interface EventMap {
   'space.removed': { reason: string };
   /** The Space ended; the connection stays open but every request answers `space_ended`. */
   'space.ended': { reason: string };
+  /**
+   * A caption line, new or changed: partial while someone speaks, final, or corrected or hidden later.
+   * Only members who show captions get it; clients check it with CaptionLineSchema.
+   */
+  'caption.line': CaptionLine;
+  /** Where live captions stand (on/off, load, editors, who declined, and this member's own choices). */
+  'captions.state': CaptionState;
 }
 export type EventType = keyof EventMap;
 

@@ -97,6 +97,13 @@ const TABLE: Record<RequestType, Row> = {
   'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
   'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
   'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.settings': { data: () => ({ enabled: false }), expect: row('ok', 'ok', F, F) },
+  'captions.show': { data: () => ({ show: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.decline': { data: () => ({ declined: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.editor': { data: (w) => ({ memberId: w.f.id('audience'), editor: true }), expect: row('ok', F, F, F) },
+  // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
+  'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F) },
+  'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F) },
 };
 
 describe('authority: every request from every role', () => {

@@ -36,6 +36,10 @@ export interface SpeechGateOptions {
 
 export const SPEECH_THRESHOLD_DB = -50;
 const RTP_CLOCK_PER_MS = 48;
+/** How far above the background a packet must be to count as speech, dB. */
+const ABOVE_FLOOR_DB = 9;
+/** The background estimate rises 1 dB a second while everything is louder than it. */
+const FLOOR_RISE_PER_PACKET = 0.02;
 
 export class SpeechGate {
   readonly #threshold: number;
@@ -53,6 +57,8 @@ export class SpeechGate {
   #anchor: { rtp: number; at: number } | undefined;
   /** Whether any packet carried an audio level; without one every packet counts as speech. */
   #levels = false;
+  /** The background level: follows quieter packets at once and louder ones slowly (1 dB a second). */
+  #floor: number | undefined;
 
   constructor(options: SpeechGateOptions = {}) {
     this.#threshold = options.thresholdDb ?? SPEECH_THRESHOLD_DB;
@@ -77,7 +83,7 @@ export class SpeechGate {
   push(packet: TalkerPacket): { speech: GatedPacket[]; ended: boolean } {
     const gated: GatedPacket = { payload: packet.payload, sequenceNumber: packet.sequenceNumber, mediaAt: this.#mediaTime(packet) };
     if (packet.audioLevel !== undefined) this.#levels = true;
-    const loud = packet.audioLevel === undefined ? !this.#levels : packet.audioLevel >= this.#threshold;
+    const loud = packet.audioLevel === undefined ? !this.#levels : this.#isSpeech(packet.audioLevel);
     if (!this.#open) {
       this.#loudRun = loud ? this.#loudRun + 1 : 0;
       this.#preroll.push(gated);
@@ -103,6 +109,12 @@ export class SpeechGate {
     this.#close();
     this.#preroll = [];
     return wasOpen;
+  }
+
+  /** Speech stands above the threshold and above a steady background (a fan, a noisy room). */
+  #isSpeech(level: number): boolean {
+    this.#floor = this.#floor === undefined || level < this.#floor ? level : this.#floor + FLOOR_RISE_PER_PACKET;
+    return level >= Math.max(this.#threshold, this.#floor + ABOVE_FLOOR_DB);
   }
 
   #close(): void {
