@@ -42,6 +42,8 @@ export class Sfu {
         maxStreams: config.captionStreams,
         workerScript: config.captionWorkerScript,
         dataDir: config.dataDir,
+        nice: config.captionNice,
+        shedMs: config.captionShedMs,
       },
       logger,
     );

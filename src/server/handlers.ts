@@ -77,6 +77,7 @@ export const handlers: HandlerTable = {
       push: ctx.push,
     });
     ctx.attach(space, member, member.attachment);
+    ctx.sfu.captions.of(space.id)?.welcome(member);
     return joinedAnswer(ctx, space, member);
   },
 
@@ -101,6 +102,7 @@ export const handlers: HandlerTable = {
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
     const attachment = found.space.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
+    ctx.sfu.captions.of(found.space.id)?.welcome(found.member);
     return joinedAnswer(ctx, found.space, found.member);
   },
 

@@ -18,6 +18,10 @@ export interface CaptionServiceOptions {
   /** The built caption worker script; defaults to caption-worker.js beside the running bundle. */
   workerScript?: string;
   dataDir?: string;
+  /** How far behind a speaker's captions may fall before audio is skipped, ms. */
+  shedMs?: number;
+  /** nice(1) value of the worker (default 10: below the SFU and its media workers). */
+  nice?: number;
 }
 
 export class CaptionService {
@@ -25,24 +29,26 @@ export class CaptionService {
   readonly #logger: Logger;
   readonly #worker: CaptionWorkerProcess;
   readonly #spaces = new Map<string, SpaceCaptions>();
+  readonly #thresholds: { behindMs: number; shedMs: number };
   #engineName: string | undefined;
 
   constructor(options: CaptionServiceOptions, logger: Logger) {
     this.#logger = logger.child({ component: 'captions' });
     this.store = new CaptionStore(options.dataDir);
+    this.#thresholds = { behindMs: BEHIND_MS, shedMs: options.shedMs ?? SHED_MS };
     const script = options.workerScript ?? join(import.meta.dirname, 'caption-worker.js');
-    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams }, this.#logger);
+    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, options.nice);
     if (!existsSync(script)) this.#logger.warn('caption worker script missing: build first (npm run build)', { script });
     this.#worker.on('ready', ({ engine }) => {
       this.#engineName = engine;
-      for (const captions of this.#spaces.values()) captions.onLoad({}, { behindMs: BEHIND_MS, shedMs: SHED_MS });
+      for (const captions of this.#spaces.values()) captions.onLoad({}, this.#thresholds);
     });
     this.#worker.on('line', (line) => this.#spaces.get(line.talker.split(':')[0]!)?.onWorkerLine(line));
     this.#worker.on('load', (load) => {
-      for (const captions of this.#spaces.values()) captions.onLoad(load.backlogMs, { behindMs: BEHIND_MS, shedMs: SHED_MS });
+      for (const captions of this.#spaces.values()) captions.onLoad(load.backlogMs, this.#thresholds);
     });
     this.#worker.on('down', () => {
-      for (const captions of this.#spaces.values()) captions.onLoad('down', { behindMs: BEHIND_MS, shedMs: SHED_MS });
+      for (const captions of this.#spaces.values()) captions.onLoad('down', this.#thresholds);
     });
   }
 

@@ -52,6 +52,7 @@ class Talker {
 export class CaptionWorkerCore {
   readonly #engine: CaptionEngine;
   readonly #maxStreams: number;
+  readonly #shedMs: number;
   readonly #emit: (line: WorkerLine) => void;
   readonly #talkers = new Map<string, Talker>();
   /** Recognition streams not held by a talker right now. */
@@ -63,9 +64,10 @@ export class CaptionWorkerCore {
   #scheduled = false;
   readonly #schedule: (fn: () => void) => void;
 
-  constructor(engine: CaptionEngine, options: { maxStreams: number; emit: (line: WorkerLine) => void; schedule?: (fn: () => void) => void }) {
+  constructor(engine: CaptionEngine, options: { maxStreams: number; shedMs?: number; emit: (line: WorkerLine) => void; schedule?: (fn: () => void) => void }) {
     this.#engine = engine;
     this.#maxStreams = options.maxStreams;
+    this.#shedMs = Math.max(options.shedMs ?? SHED_MS, BEHIND_MS * 2);
     this.#emit = options.emit;
     this.#schedule = options.schedule ?? ((fn) => setImmediate(fn));
   }
@@ -228,7 +230,7 @@ export class CaptionWorkerCore {
 
   /** Past SHED_MS behind, skips the oldest queued audio (ending the utterance at the seam). */
   #shed(talker: Talker): void {
-    if (talker.backlogMs <= SHED_MS) return;
+    if (talker.backlogMs <= this.#shedMs) return;
     let drop = Math.ceil((talker.backlogMs - BEHIND_MS) / PACKET_MS);
     const kept: Work[] = [];
     let pausedAtSeam = false;

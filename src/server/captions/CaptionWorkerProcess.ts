@@ -31,8 +31,12 @@ export class CaptionWorkerProcess extends TypedEmitter<CaptionWorkerEvents> {
   /** The engine's own refusal (not installed, no model): starting again would fail the same way. */
   #fatal: string | undefined;
 
-  constructor(script: string, options: CaptionWorkerOptions, logger: Logger) {
+  /** The worker's nice(1) value. */
+  readonly #nice: number;
+
+  constructor(script: string, options: CaptionWorkerOptions, logger: Logger, nice = CAPTION_WORKER_NICE) {
     super();
+    this.#nice = nice;
     this.#script = script;
     this.#options = options;
     this.#logger = logger;
@@ -58,7 +62,7 @@ export class CaptionWorkerProcess extends TypedEmitter<CaptionWorkerEvents> {
     this.#child = child;
     if (child.pid !== undefined) {
       try {
-        setPriority(child.pid, CAPTION_WORKER_NICE);
+        setPriority(child.pid, this.#nice);
       } catch (error) {
         this.#logger.warn('could not lower the caption worker priority', { error });
       }

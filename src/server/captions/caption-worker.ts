@@ -14,7 +14,7 @@ function send(message: FromCaptionWorker): void {
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as CaptionWorkerOptions;
   const engine = await openEngine(options.engine);
-  const core = new CaptionWorkerCore(engine, { maxStreams: options.maxStreams, emit: (line) => send({ t: 'line', line }) });
+  const core = new CaptionWorkerCore(engine, { maxStreams: options.maxStreams, shedMs: options.shedMs, emit: (line) => send({ t: 'line', line }) });
   process.on('message', (message: ToCaptionWorker) => core.accept(message));
   process.on('disconnect', () => {
     core.close();

@@ -7,6 +7,8 @@ export interface CaptionWorkerOptions {
   engine: EngineChoice;
   /** Recognition streams (decoders) the worker keeps at most; each holds ~90 MB. */
   maxStreams: number;
+  /** How far behind a talker may fall before audio is skipped, ms (default SHED_MS). */
+  shedMs?: number;
 }
 
 export type ToCaptionWorker =

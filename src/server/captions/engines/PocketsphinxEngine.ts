@@ -163,7 +163,9 @@ export class PocketsphinxEngine implements CaptionEngine {
     const missing = pocketsphinxMissing();
     if (missing) throw new Error(missing);
     const dir = options.modelDir ?? POCKETSPHINX_MODEL_DIR;
-    this.#argv = ['-hmm', `${dir}/en-us`, '-lm', `${dir}/en-us.lm.bin`, '-dict', `${dir}/cmudict-en-us.dict`, '-logfn', '/dev/null', '-dither', 'yes'];
+    this.#argv = ['-hmm', `${dir}/en-us`, '-lm', `${dir}/en-us.lm.bin`, '-dict', `${dir}/cmudict-en-us.dict`, '-logfn', '/dev/null', '-dither', 'yes',
+      // Narrower beams: 40 % less CPU on noisy speech, the same words on our test speech (README).
+      '-maxhmmpf', '3000', '-maxwpf', '10'];
   }
 
   openStream(): RecognitionStream {
