@@ -72,6 +72,11 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     return this.#room.request('captions.editor', { memberId, editor });
   }
 
+  /** Listeners a host may name caption editor. */
+  listListeners(): Promise<{ listeners: Array<{ memberId: string; displayName: string }> }> {
+    return this.#room.request('space.listeners', { query: '', limit: 100 });
+  }
+
   correct(lineId: string, text: string): Promise<unknown> {
     return this.#room.request('captions.correct', { lineId, text });
   }
