@@ -42,6 +42,14 @@ export type CaptionLine = z.infer<typeof CaptionLineSchema>;
 /** How the caption engine keeps up: `behind` marks lines delayed; `shedding` skips audio to catch up. */
 export type CaptionLoad = 'ok' | 'behind' | 'shedding' | 'unavailable';
 
+export const CaptionStateSchema = z.strictObject({
+  enabled: z.boolean(),
+  load: z.enum(['ok', 'behind', 'shedding', 'unavailable']),
+  editors: z.array(z.strictObject({ memberId: z.string(), displayName: z.string() })),
+  declined: z.array(z.string()),
+  you: z.strictObject({ showing: z.boolean(), declined: z.boolean() }),
+});
+
 /** The captions part of a member's snapshot. */
 export interface CaptionState {
   /** The host turned captions on for this Space. */
