@@ -130,9 +130,13 @@ describe('authority: every request from every role', () => {
       'host.transfer': 'cohost', 'cohost.demote': 'cohost', 'queue.approve': 'listener', 'queue.decline': 'listener',
       'queue.move': 'listener', 'stage.invite': 'listener', 'member.remove': 'listener', 'stage.remove': 'speaker',
       'cohost.promote': 'speaker', 'member.mute': 'speaker', 'member.block': 'speaker', 'member.report': 'speaker',
+      'captions.editor': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener']);
+    // Refused by a grant the role rule cannot see: speakers and listeners may correct captions once the
+    // host names them caption editor, so can() offers it and the server checks the grant.
+    for (const type of ['captions.correct', 'captions.hide']) for (const role of ['speaker', 'listener']) byData.add(`${type}:${role}`);
     for (const type of REQUEST_TYPES) {
       for (const role of ['host', 'cohost', 'speaker', 'listener'] as const) {
         if (byData.has(`${type}:${role}`)) continue;
