@@ -68,6 +68,8 @@ export class CaptionWorkerProcess extends TypedEmitter<CaptionWorkerEvents> {
       }
     }
     child.on('message', (message: FromCaptionWorker) => this.#onMessage(message));
+    // A worker that dies mid-write makes the channel fail (EPIPE); its exit restarts it, the SFU stays up.
+    child.on('error', (error) => this.#logger.warn('caption worker channel error', { error }));
     child.on('exit', (code, signal) => {
       if (this.#child !== child) return;
       this.#child = undefined;
@@ -84,7 +86,11 @@ export class CaptionWorkerProcess extends TypedEmitter<CaptionWorkerEvents> {
 
   send(message: ToCaptionWorker): void {
     if (!this.#child?.connected) return;
-    this.#child.send(message);
+    // The callback takes the write error of a worker that died between the check and the write;
+    // without it Node throws EPIPE out of the packet handler. Lines are lost, never the SFU.
+    this.#child.send(message, (error) => {
+      if (error) this.#logger.debug('caption worker gone, message dropped', { error: error.message });
+    });
   }
 
   /** Ends the worker (the SFU is closing). */
