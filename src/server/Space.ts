@@ -10,6 +10,7 @@ import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
 import type { RequestPolicy, SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
+import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
 import type { Member } from './Member.js';
 import { Membership } from './Membership.js';
@@ -26,6 +27,10 @@ export type SpaceEvents = {
   ended: [reason: string];
   /** A member is gone for good (left, removed, or their grace period ran out). */
   memberleft: [member: Member];
+  /** A member on the Stage started sending audio (the server's stage taps consume it). */
+  produceradded: [stageProducer: StageProducer];
+  /** The Space moved to a new media router after its worker died; producers are made again there. */
+  routerchanged: [router: ms.Router];
 };
 
 export interface SpaceInit {
@@ -150,6 +155,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     await this.start();
     this.#moving = false;
     this.logger.warn('space moved to a new media router', { routerId: router.id });
+    this.safeEmit('routerchanged', router);
     this.broadcast('space.mediarestart', { routerRtpCapabilities: router.rtpCapabilities as EventMap['space.mediarestart']['routerRtpCapabilities'] });
     this.view.schedule();
   }
@@ -170,6 +176,11 @@ export class Space extends TypedEmitter<SpaceEvents> {
     );
   }
 
+  /** Every producer on the Stage, with the member sending it. */
+  stageProducers(): StageProducer[] {
+    return this.members().flatMap((m) => [...m.producers.values()].map((producer) => ({ producer, memberId: m.id, displayName: m.displayName })));
+  }
+
   /** Registers a new producer, applies the member's mute, and tells everyone else. */
   async addProducer(member: Member, producer: ms.Producer): Promise<void> {
     member.producers.set(producer.id, producer);
@@ -181,6 +192,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       this.view.schedule();
     });
     await this.#speaking?.add(producer, member.id);
+    if (!producer.closed) this.safeEmit('produceradded', { producer, memberId: member.id, displayName: member.displayName });
     this.broadcast(
       'producer.added',
       { producerId: producer.id, memberId: member.id, displayName: member.displayName, paused: producer.paused },
