@@ -17,6 +17,8 @@ export interface HandlerContext {
   /** Forgets the joined member (after leave). */
   detach(): void;
   push: PushEvent;
+  /** Ends this connection as if it had dropped (the member keeps their place for the grace period). */
+  hangUp(reason: string): void;
 }
 
 type Handler<T extends RequestType> = (ctx: HandlerContext, data: RequestData<T>) => Promise<ResponseMap[T]>;
@@ -142,7 +144,10 @@ export const handlers: HandlerTable = {
       throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
     }
     if (member.transports.size >= 4) throw new ProtocolError('forbidden', 'too many transports on this connection');
-    const transport = await media('creating the transport', () => ctx.sfu.createWebRtcTransport(space));
+    // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
+    const transport = await media('creating the transport', () =>
+      ctx.sfu.createWebRtcTransport(space, () => ctx.hangUp('the client stopped answering ICE consent checks')),
+    );
     transport.appData.direction = direction;
     member.transports.set(transport.id, transport);
     transport.observer.once('close', () => member.transports.delete(transport.id));
