@@ -58,7 +58,7 @@ describe('the hostline-sfu command', () => {
   it('prints its options with --help', () => {
     const result = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers']) {
+    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers', '--rtc-port', '--rtc-ports', '--ice-consent-timeout']) {
       expect(result.stdout).toContain(flag);
     }
   });
