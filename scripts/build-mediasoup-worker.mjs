@@ -7,6 +7,7 @@
 //   node scripts/build-mediasoup-worker.mjs            build if missing
 //   node scripts/build-mediasoup-worker.mjs --force    rebuild
 //   node scripts/build-mediasoup-worker.mjs --print-key  what the build is keyed by (version-hash)
+//   node scripts/build-mediasoup-worker.mjs --debian-packages  the Debian packages the build needs
 //
 // Where things go: .cache/mediasoup-worker/<version>-<hash of our helpers>/ holds the copied sources,
 // the build folder and the finished binary; the binary is then copied to the place mediasoup's Node
@@ -29,6 +30,18 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const helpers = join(here, 'mediasoup-build');
+
+/** Debian packages the build needs (compiler, ninja, pkg-config and the libraries it links). */
+const DEBIAN_PACKAGES = [
+  'g++', 'python3', 'ninja-build', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libabsl-dev', 'libsrtp2-dev',
+  'libusrsctp-dev', 'libflatbuffers-dev', 'flatbuffers-compiler',
+];
+// The Debian packages alone, before mediasoup is even installed (.ci/run installs them up front).
+if (process.argv.includes('--debian-packages')) {
+  console.log(DEBIAN_PACKAGES.join(' '));
+  process.exit(0);
+}
+
 const require = createRequire(import.meta.url);
 // The package exports no ./package.json; its main is node/lib/index.js.
 const mediasoupDir = join(dirname(require.resolve('mediasoup')), '..', '..');
@@ -36,11 +49,6 @@ const version = JSON.parse(readFileSync(join(mediasoupDir, 'package.json'), 'utf
 const defaultBin = join(mediasoupDir, 'worker', 'out', 'Release', 'mediasoup-worker');
 const force = process.argv.includes('--force');
 
-/** Debian packages the build needs (compiler, ninja, pkg-config and the libraries it links). */
-const DEBIAN_PACKAGES = [
-  'g++', 'python3', 'ninja-build', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libabsl-dev', 'libsrtp2-dev',
-  'libusrsctp-dev', 'libflatbuffers-dev', 'flatbuffers-compiler',
-];
 /** What the worker is configured with, besides the force-included adapters. */
 const MESON_OPTIONS = [
   '--wrap-mode=nodownload', // stand-ins, never a download

@@ -172,7 +172,7 @@ describeIfChromium('every mediasoup worker killed at once, in Chromium', () => {
       if (steps.moved !== undefined && space!.producers().length > 0) steps.hostProducing ??= now;
       const lin = space!.members().find((m) => m.displayName === 'Lin');
       if (steps.hostProducing !== undefined && lin && lin.consumers.size > 0) steps.listenerConsuming ??= now;
-      if (lin && [...lin.consumers.values()].some((c) => !c.paused)) steps.listenerResumed ??= now;
+      if (steps.listenerConsuming !== undefined && [...lin!.consumers.values()].some((c) => !c.paused)) steps.listenerResumed ??= now;
     }, 10);
     // Audible after the listener set its media up again: only the new worker can have carried it.
     const restartedAt = () => listener.evaluate(() => (window as unknown as { restartedAt?: number }).restartedAt);
