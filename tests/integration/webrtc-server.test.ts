@@ -5,6 +5,7 @@
 import type { types as ms } from 'mediasoup';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
+import type { WorkerUsage } from '../../src/server/WorkerPool';
 import { eventually, fakeMicTrack, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
 import { socketsOf } from '../support/sockets';
@@ -33,7 +34,13 @@ describe('a WebRtcServer per worker', () => {
 
   it(`carries a host and ${LISTENERS} real WebRTC listeners through one UDP port of the worker`, async () => {
     server = await startTestServer({ rtcPort: 0 });
-    const [usage] = await server.sfu.pool.usage();
+    // What an operator sees: each worker's ports, routers and resource usage (worker.getResourceUsage).
+    const health = (await (await fetch(`${server.httpUrl}/healthz/workers`)).json()) as { workers: WorkerUsage[] };
+    expect(health.workers).toHaveLength(1);
+    const [usage] = health.workers;
+    expect(usage).toMatchObject({ pid: server.sfu.pool.workers()[0]!.pid, routers: 0 });
+    expect(usage!.cpuMs).toBeGreaterThan(0);
+    expect(usage!.maxRssKiB).toBeGreaterThan(1000);
     const ports = usage!.webRtcPorts!;
     const { space, hostToken, listenerInvite } = await server.sfu.createSpace({ title: 'One port', hostName: 'Ada' });
 
