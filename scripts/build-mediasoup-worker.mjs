@@ -33,8 +33,8 @@ const helpers = join(here, 'mediasoup-build');
 
 /** Debian packages the build needs (compiler, ninja, pkg-config and the libraries it links). */
 const DEBIAN_PACKAGES = [
-  'g++', 'python3', 'ninja-build', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libabsl-dev', 'libsrtp2-dev',
-  'libusrsctp-dev', 'libflatbuffers-dev', 'flatbuffers-compiler',
+  'g++', 'python3', 'ninja-build', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libabsl-dev', 'libusrsctp-dev',
+  'libflatbuffers-dev', 'flatbuffers-compiler',
 ];
 // The Debian packages alone, before mediasoup is even installed (.ci/run installs them up front).
 if (process.argv.includes('--debian-packages')) {
@@ -129,7 +129,7 @@ function ensureDebianPackages() {
 
 /** Tools a non-Debian Linux must provide itself. */
 function checkOtherLinux() {
-  const modules = ['openssl', 'libuv', 'libsrtp2', 'usrsctp', 'flatbuffers', 'absl_flat_hash_map', 'absl_btree', 'absl_strings', 'absl_optional'];
+  const modules = ['openssl', 'libuv', 'usrsctp', 'flatbuffers', 'absl_flat_hash_map', 'absl_btree', 'absl_strings', 'absl_optional'];
   const lacking = [];
   for (const tool of ['c++', 'ninja', 'pkg-config', 'flatc', 'python3']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) lacking.push(tool);
@@ -171,9 +171,25 @@ function findMeson(cacheRoot) {
 
   log('fetching meson from Debian bookworm-backports (private apt configuration, unpacked, not installed)');
   rmSync(dir, { recursive: true, force: true });
-  for (const sub of ['lists/partial', 'cache/archives/partial', 'etc', 'debs']) mkdirSync(join(dir, sub), { recursive: true });
+  mkdirSync(join(dir, 'debs'), { recursive: true });
+  const apt = privateApt(dir, ['deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main']);
+  run('apt-get', [...apt, 'download', 'meson/bookworm-backports'], { cwd: join(dir, 'debs') });
+  const deb = readdirSync(join(dir, 'debs')).find((f) => f.startsWith('meson_') && f.endsWith('.deb'));
+  if (!deb) fail('apt-get download meson/bookworm-backports produced no .deb');
+  run('dpkg-deb', ['-x', join(dir, 'debs', deb), unpacked]);
+  if (!check()) fail(`the unpacked ${deb} does not run`);
+  log(`using ${deb} from ${relative(root, unpacked)}`);
+  return { command: 'python3', args: [mesonPy], env };
+}
+
+/**
+ * apt-get options for a private apt configuration in `dir`: its own source list, lists and cache, so
+ * the machine's apt setup is neither read nor changed (works without root too). Runs `update` once.
+ */
+function privateApt(dir, sourceLines) {
+  for (const sub of ['lists/partial', 'cache/archives/partial', 'etc']) mkdirSync(join(dir, sub), { recursive: true });
   const sources = join(dir, 'etc', 'sources.list');
-  writeFileSync(sources, 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main\n');
+  writeFileSync(sources, `${sourceLines.join('\n')}\n`);
   const apt = [
     '-o', `Dir::Etc::SourceList=${sources}`,
     '-o', 'Dir::Etc::SourceParts=/dev/null',
@@ -184,13 +200,43 @@ function findMeson(cacheRoot) {
     '-qq',
   ];
   run('apt-get', [...apt, 'update']);
-  run('apt-get', [...apt, 'download', 'meson/bookworm-backports'], { cwd: join(dir, 'debs') });
-  const deb = readdirSync(join(dir, 'debs')).find((f) => f.startsWith('meson_') && f.endsWith('.deb'));
-  if (!deb) fail('apt-get download meson/bookworm-backports produced no .deb');
-  run('dpkg-deb', ['-x', join(dir, 'debs', deb), unpacked]);
-  if (!check()) fail(`the unpacked ${deb} does not run`);
-  log(`using ${deb} from ${relative(root, unpacked)}`);
-  return { command: 'python3', args: [mesonPy], env };
+  return apt;
+}
+
+/**
+ * libsrtp 2's sources from Debian 12's own source package (bookworm, with its security updates), for a
+ * build with OpenSSL's crypto: Debian's binary libsrtp2 uses NSS, whose AES-CM + HMAC-SHA1 cost 3.7 µs
+ * a packet here against 0.6–0.9 µs with OpenSSL, on every packet to every listener. Unpacked into
+ * `<src>/subprojects/libsrtp2`, built by meson as a static library (see the libsrtp3 stand-in).
+ */
+function fetchLibsrtpSources(cacheRoot, src) {
+  const dir = join(cacheRoot, 'libsrtp2-source');
+  const given = process.env.LIBSRTP_SOURCE_TARBALL; // elsewhere than Debian: a libsrtp 2.5 release tarball
+  const tarball = () =>
+    given ?? (existsSync(join(dir, 'src')) ? readdirSync(join(dir, 'src')).find((f) => /^libsrtp2_[\d.]+\.orig\.tar\.gz$/.test(f)) : undefined);
+  if (!tarball()) {
+    if (!isDebian()) fail('libsrtp 2 sources come from Debian\'s source package; elsewhere set LIBSRTP_SOURCE_TARBALL to a libsrtp 2.5 source .tar.gz');
+    log('fetching libsrtp2\'s Debian source package (private apt configuration) to build it with OpenSSL');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    const keyring = '[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]';
+    const apt = privateApt(dir, [
+      `deb-src ${keyring} http://deb.debian.org/debian bookworm main`,
+      `deb-src ${keyring} http://deb.debian.org/debian bookworm-updates main`,
+      `deb-src ${keyring} http://deb.debian.org/debian-security bookworm-security main`,
+    ]);
+    run('apt-get', [...apt, 'source', '--download-only', 'libsrtp2'], { cwd: join(dir, 'src') });
+    if (!tarball()) fail('apt-get source libsrtp2 produced no .orig.tar.gz');
+  }
+  const unpacked = join(dir, 'unpacked');
+  rmSync(unpacked, { recursive: true, force: true });
+  mkdirSync(unpacked, { recursive: true });
+  run('tar', ['-xzf', given ?? join(dir, 'src', tarball()), '-C', unpacked]);
+  const [top] = readdirSync(unpacked);
+  if (!existsSync(join(unpacked, top, 'meson.build'))) fail(`${tarball()} has no meson.build`);
+  cpSync(join(unpacked, top), join(src, 'subprojects', 'libsrtp2'), { recursive: true });
+  rmSync(unpacked, { recursive: true, force: true });
+  log(`libsrtp sources: ${tarball()} (Debian)`);
 }
 
 /** The `directory` a subproject's .wrap names: where meson looks for the (stand-in) sources. */
@@ -201,7 +247,7 @@ function wrapDirectory(wrapFile) {
 }
 
 /** Copies the worker's sources and puts a stand-in project in each subproject directory. */
-function prepareSources(src) {
+function prepareSources(src, cacheRoot) {
   rmSync(src, { recursive: true, force: true });
   cpSync(join(mediasoupDir, 'worker'), src, { recursive: true, filter: (from) => !from.includes(`${join('worker', 'out')}`) });
   const standIns = join(helpers, 'subprojects');
@@ -212,6 +258,7 @@ function prepareSources(src) {
     cpSync(join(standIns, name), target, { recursive: true });
     copyFileSync(join(helpers, 'empty.c'), join(target, 'hostline-empty.c'));
   }
+  fetchLibsrtpSources(cacheRoot, src);
 }
 
 /** Places the binary where mediasoup's Node layer looks when MEDIASOUP_WORKER_BIN is unset. */
@@ -263,7 +310,7 @@ const cores = Math.max(1, os.availableParallelism());
 log(`building the mediasoup ${version} worker in ${relative(root, buildDir)} (about 6 minutes on 2 cores)`);
 const src = join(buildDir, 'src');
 const out = join(buildDir, 'out');
-prepareSources(src);
+prepareSources(src, cacheRoot);
 rmSync(out, { recursive: true, force: true });
 const env = { ...process.env, ...meson.env };
 delete env.MEDIASOUP_WORKER_BIN;
@@ -285,6 +332,6 @@ writeFileSync(stamp, buildKey());
 rmSync(out, { recursive: true, force: true });
 rmSync(src, { recursive: true, force: true });
 for (const old of readdirSync(cacheRoot)) {
-  if (old !== buildKey() && old !== 'meson-backport') rmSync(join(cacheRoot, old), { recursive: true, force: true });
+  if (old !== buildKey() && old !== 'meson-backport' && old !== 'libsrtp2-source') rmSync(join(cacheRoot, old), { recursive: true, force: true });
 }
 log(`mediasoup ${version} worker built in ${Math.round((Date.now() - started) / 1000)} s: ${relative(root, defaultBin)}`);

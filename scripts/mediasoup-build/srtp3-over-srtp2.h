@@ -1,14 +1,15 @@
-/* Force-included into every C++ unit of the mediasoup worker build (never into C units).
+/* Force-included into every C++ unit of the mediasoup worker build (never into C units); active in the
+ * units that see libsrtp's <srtp.h> (the libsrtp3 stand-in puts libsrtp 2's include folder on their path).
  *
  * mediasoup 3.16+ is written against libsrtp 3 (its own fork), which Debian 12 does not have. libsrtp 3
  * protects and unprotects out of place with size_t lengths and an MKI index, renamed
- * srtp_remove_stream to srtp_stream_remove, and added two error codes. Debian's libsrtp2 has the same
- * ciphers and sessions behind in-place calls with int lengths; these overloads give the worker the
- * libsrtp 3 names over them, so no file of mediasoup's own sources is edited. */
+ * srtp_remove_stream to srtp_stream_remove, and added two error codes. libsrtp 2 (2.5, from Debian's
+ * source package) has the same ciphers and sessions behind in-place calls with int lengths; these
+ * overloads give the worker the libsrtp 3 names over them, so no file of mediasoup's sources is edited. */
 #ifndef HOSTLINE_SRTP3_OVER_SRTP2_H
 #define HOSTLINE_SRTP3_OVER_SRTP2_H
-#ifdef __cplusplus
-#include <srtp2/srtp.h>
+#if defined(__cplusplus) && __has_include(<srtp.h>)
+#include <srtp.h>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
