@@ -8,9 +8,9 @@ import type { Space } from '../Space.js';
 import { DONE, handlersFor, type BaseContext } from './context.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -30,6 +30,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
       push: ctx.push,
     });
     ctx.attach(space, member, member.attachment);
+    ctx.sfu.captions.of(space.id)?.welcome(member);
     return joinedAnswer(ctx, space, member);
   },
 
@@ -48,13 +49,14 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     };
   },
 
-  async 'space.resume'(ctx, { resumeToken }) {
+  async 'space.resume'(ctx, { resumeToken, lastStageSeq }) {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const found = ctx.sfu.resumable(resumeToken);
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
     const attachment = found.space.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
-    return joinedAnswer(ctx, found.space, found.member);
+    ctx.sfu.captions.of(found.space.id)?.welcome(found.member);
+    return joinedAnswer(ctx, found.space, found.member, lastStageSeq);
   },
 
   async 'space.leave'(ctx) {
@@ -82,7 +84,8 @@ export const spaceHandlers = handlersFor(spaceFeature, {
   },
 });
 
-function joinedAnswer(ctx: BaseContext, space: Space, member: Member): JoinedSpace {
+/** What a member needs on entering; `lastStageSeq` (on resume) asks for the Stage changes they missed. */
+function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageSeq?: number): JoinedSpace {
   return {
     memberId: member.id,
     spaceId: space.id,
@@ -90,7 +93,11 @@ function joinedAnswer(ctx: BaseContext, space: Space, member: Member): JoinedSpa
     routerRtpCapabilities: space.router.rtpCapabilities as RtpCapabilitiesWire,
     snapshot: space.snapshotFor(member),
     producers: space.producers().filter((p) => p.memberId !== member.id),
+    speaking: space.speakingNow(),
+    stageSeq: space.stageSeq,
+    stageChanges: lastStageSeq === undefined ? [] : space.stageChangesSince(lastStageSeq),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
+    captions: ctx.sfu.captions.of(space.id)!.stateFor(member),
   };
 }

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema } from '../media.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
+import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
 import { ProducerInfoSchema } from './media.js';
+import { StageChangeSchema } from './stage.js';
 
 /** What joining (or resuming) answers: who you are in the Space and what you need to hear it. */
 export const JoinedSpaceSchema = z.object({
@@ -17,10 +19,18 @@ export const JoinedSpaceSchema = z.object({
   snapshot: SpaceSnapshotSchema,
   /** Producers already on the Stage, to consume right away. */
   producers: z.array(ProducerInfoSchema),
+  /** Who is speaking right now (later changes come as `space.speaking`). */
+  speaking: z.array(z.string()),
+  /** The number of the Space's latest Stage change; present it as `lastStageSeq` when resuming. */
+  stageSeq: z.number().int().min(0),
+  /** On resume: the Stage changes made while this member was away, oldest first. Empty on join. */
+  stageChanges: z.array(StageChangeSchema),
   /** Present with `space.resume` within the grace period to come back with the same role and place. */
   resumeToken: z.string(),
   /** Keep it and present it on later joins: it carries the same identity. */
   userToken: z.string(),
+  /** Where live captions stand for this member. */
+  captions: CaptionStateSchema,
 });
 
 const Token = z.string().min(1).max(4096);
@@ -36,6 +46,8 @@ export const space = feature({
         /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
         requestPolicy: RequestPolicySchema.optional(),
+        /** Live captions from the start (the host can switch them later with `captions.settings`). */
+        captions: z.boolean().optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: ANYONE,
@@ -65,7 +77,11 @@ export const space = feature({
     }),
     /** Come back after a dropped connection, within the grace period, with the same role and place. */
     'space.resume': request({
-      data: z.strictObject({ resumeToken: z.string().min(1).max(256) }),
+      data: z.strictObject({
+        resumeToken: z.string().min(1).max(256),
+        /** The last Stage change this client saw, so the answer carries the ones it missed. */
+        lastStageSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      }),
       reply: JoinedSpaceSchema,
       access: ANYONE,
     }),
