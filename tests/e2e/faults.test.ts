@@ -79,6 +79,7 @@ describeIfChromium('faults with real audio, in Chromium', () => {
   afterAll(async () => {
     for (const b of browsers) await b.close();
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the mediasoup worker is killed: audio flows again within 3 s, roles and the queue intact', async () => {
