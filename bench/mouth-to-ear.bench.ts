@@ -122,6 +122,8 @@ interface Measured {
   concealedPct: number;
   roundTripMs: number;
   playoutMs: number;
+  /** The studio's own report of its chain: capture to the processed track, ms (median of its reports). */
+  chainDelayMs: number;
   /** How evenly the sent track delivers its frames: intervals between frame timestamps, ms. */
   sentFrameMs: { p50: number; p95: number; max: number; frameMs: number };
 }
@@ -134,7 +136,12 @@ async function measure(config: Config, round: number, beeps: number, probe: stri
     await Promise.all([session.host, session.ear].map((p) => p.evaluate(() => window.hostlineProbe.clear())));
     const [ear0, host0] = await Promise.all([statsOf(session.ear), statsOf(session.host)]);
     const load = os.loadavg()[0]!;
+    const chainDelays: number[] = [];
+    const sampling = setInterval(() => {
+      void session.host.evaluate(() => window.hostlineConsole?.chainDelay?.medianMs).then((d) => d !== undefined && chainDelays.push(d), () => undefined);
+    }, 500);
     await session.host.waitForTimeout((beeps * PERIOD + 0.8) * 1000);
+    clearInterval(sampling);
     const [ear1, host1] = await Promise.all([statsOf(session.ear), statsOf(session.host)]);
     const heard = await session.ear.evaluate(() => window.hostlineProbe.onsets());
     const sent = await session.host.evaluate(() => window.hostlineProbe.onsets());
@@ -159,6 +166,7 @@ async function measure(config: Config, round: number, beeps: number, probe: stri
       packetMs: (o1.timestamp - o0.timestamp) / (o1.packetsSent - o0.packetsSent),
       concealedPct: (100 * (i1.concealedSamples - i0.concealedSamples)) / (i1.totalSamplesReceived - i0.totalSamplesReceived),
       roundTripMs: 1000 * ((inbound(ear1).roundTrip ?? NaN) + (outbound(host1).roundTrip ?? NaN)) / 2,
+      chainDelayMs: percentile(chainDelays, 50),
       sentFrameMs: { p50: percentile(intervals, 50), p95: percentile(intervals, 95), max: Math.max(...intervals), frameMs: (frames.at(-1)! - frames[0]!) / (frames.length - 1) },
       playoutMs: p0 && p1 ? (1000 * (p1.totalPlayoutDelay - p0.totalPlayoutDelay)) / (p1.totalSamplesCount - p0.totalSamplesCount) : NaN,
     };
@@ -224,7 +232,7 @@ it.skipIf(!chromiumAvailable())('mouth to ear: the studio against bare mediasoup
         `  round ${round} ${config.padEnd(16)} load ${w.load.toFixed(2)}: ${w.endToEnd.length} beeps, p50 ${f1(percentile(w.endToEnd, 50))} ms ` +
           `(in the studio ${f1(percentile(w.inStudio, 50))}, on the wire ${f1(percentile(w.onTheWire, 50))}); ` +
           `jitter buffer ${f1(w.jitterBufferMs)} (target ${f1(w.jitterBufferTargetMs)}, arrival jitter ${f1(w.jitterMs)}), packets every ${f1(w.packetMs)} ms, ` +
-          `concealed ${w.concealedPct.toFixed(2)} %, RTT ${w.roundTripMs.toFixed(2)} ms; ` +
+          `concealed ${w.concealedPct.toFixed(2)} %, RTT ${w.roundTripMs.toFixed(2)} ms; chain delay ${f1(w.chainDelayMs)} ms; ` +
           `sent track frames every ${f1(w.sentFrameMs.frameMs)} ms (intervals p50 ${f1(w.sentFrameMs.p50)}, p95 ${f1(w.sentFrameMs.p95)}, max ${f1(w.sentFrameMs.max)})`,
       );
     }
