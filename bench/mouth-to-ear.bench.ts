@@ -26,10 +26,9 @@ import type { PeerStats, TapName } from './probe/probe';
 import { BARE_PAGE_DIR, buildBarePage, buildBenchPages, conditions, mean, percentile, probeScript, saveResults, say, startBenchServer } from './support';
 
 const CONFIGS = ['product-bypassed', 'product-chain', 'bare'] as const;
-/** For finding where time goes, by BENCH_CONFIGS only: Hostline's RoomClient and SFU sending the raw
- * microphone (the bench page), heard on the real listener page; no studio console in the path. */
-const DIAGNOSTIC = ['hostline-mic'] as const;
-type Config = (typeof CONFIGS)[number] | (typeof DIAGNOSTIC)[number];
+/** Also, for finding where time goes, by BENCH_CONFIGS only: 'hostline-mic', Hostline's RoomClient and
+ * SFU sending the raw microphone (the bench page), heard on the real listener page; no studio console. */
+type Config = (typeof CONFIGS)[number] | 'hostline-mic';
 const ONLY = process.env.BENCH_CONFIGS?.split(',') as Config[] | undefined;
 const BEEPS = Number(process.env.BENCH_BEEPS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -1,7 +1,7 @@
 // The bare page: a host sends its microphone, a listener hears it, with mediasoup-client and nothing else.
 // While the page opens it connects and loads the device (as Hostline's listener page does with its
 // preview); pressing Listen then costs one round trip (`listen`), the WebRTC handshake and playout.
-import { Device, types } from 'mediasoup-client';
+import { Device, type types } from 'mediasoup-client';
 
 type Reply = { id: number; data?: unknown; error?: string };
 
