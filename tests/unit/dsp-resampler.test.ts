@@ -1,20 +1,7 @@
 // The resampler that brings a 44.1 kHz (or any other) microphone to the console's 48 kHz chain.
 import { describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/renderer/audio/dsp/Resampler';
-import { db, rms, sine } from '../support/signals';
-
-/** Amplitude of one frequency in a signal (Goertzel), relative to a full-scale sine. */
-function toneLevel(samples: Float32Array, frequency: number, rate: number): number {
-  const w = (2 * Math.PI * frequency) / rate;
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s = x + 2 * Math.cos(w) * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return (2 * Math.sqrt(s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2)) / samples.length;
-}
+import { db, rms, sine, toneLevel } from '../support/signals';
 
 function inBlocks(resampler: Resampler, input: Float32Array, block: number): Float32Array {
   const parts: number[] = [];

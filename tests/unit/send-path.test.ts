@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { VOICE_PRESET, STAGE_IDS, type ChainSettings } from '../../src/shared/console-settings';
 import { SendPath, SEND_RATE } from '../../src/renderer/audio/dsp/SendPath';
 import { createRnnoise } from '../support/rnnoise';
-import { db, peak, pinkNoise, rms, sine } from '../support/signals';
+import { db, peak, pinkNoise, rms, sine, toneLevel } from '../support/signals';
 
 const BYPASSED: ChainSettings = (() => {
   const chain = structuredClone(VOICE_PRESET);
   for (const id of STAGE_IDS) chain[id].bypass = true;
   return chain;
 })();
-
-/** Goertzel: the amplitude of one frequency in a signal. */
-function toneLevel(samples: Float32Array, frequency: number, rate = SEND_RATE): number {
-  const w = (2 * Math.PI * frequency) / rate;
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) [s1, s2] = [x + 2 * Math.cos(w) * s1 - s2, s1];
-  return (2 * Math.sqrt(s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2)) / samples.length;
-}
 
 /** Feeds planar channels through the path in 10 ms blocks; returns what went to the Stage and the voice feed. */
 function run(path: SendPath, channels: Float32Array[], rate: number, each?: (block: number) => void) {

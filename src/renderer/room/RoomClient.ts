@@ -64,6 +64,15 @@ export interface RoomClientOptions {
 
 const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
 
+/** How a Stage member's audio is encoded. Opus's channel count is negotiated when the producer is made. */
+export type SendProfile = 'voice' | 'music';
+const CODEC_OPTIONS: Record<SendProfile, msc.ProducerCodecOptions> = {
+  // Speech: mono; DTX off keeps level meters alive in silence; FEC rides out loss.
+  voice: { opusStereo: false, opusDtx: false, opusFec: true },
+  // Music mode: stereo at 128 kbps, FEC on.
+  music: { opusStereo: true, opusDtx: false, opusFec: true, opusMaxAverageBitrate: 128_000 },
+};
+
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
   readonly #options: RoomClientOptions;
@@ -83,6 +92,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #producer: msc.Producer | undefined;
   /** The microphone to send whenever this member is on the Stage. */
   #micTrack: MediaStreamTrack | undefined;
+  #sendProfile: SendProfile = 'voice';
   /** Remote audio being received, by consumer id. */
   readonly #remote = new Map<string, RemoteTrack>();
   /** Serialises media set-up (transports, consumers, producer) so it happens once and in order. */
@@ -195,6 +205,23 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     await this.#enqueue(() => this.#produce());
     if (!this.#producer) throw new Error('not sending audio');
     return this.#producer;
+  }
+
+  /**
+   * Voice or music encoding for what this member sends. While sending, a change makes a new producer
+   * (listeners re-consume it: a gap of a few hundred milliseconds), since Opus stereo is negotiated once.
+   */
+  async setSendProfile(profile: SendProfile): Promise<void> {
+    if (profile === this.#sendProfile) return;
+    this.#sendProfile = profile;
+    await this.#enqueue(async () => {
+      const producer = this.#producer;
+      if (!producer) return;
+      this.#producer = undefined;
+      producer.close();
+      await this.request('producer.close', { producerId: producer.id }).catch(() => undefined);
+      await this.#produce();
+    });
   }
 
   /** Swaps the microphone without leaving the Stage or recreating the producer. */
@@ -321,12 +348,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!track || this.#producer || this.#finished || !this.role || !isOnStage(this.role)) return;
     const device = this.#requireDevice();
     this.#sendTransport ??= await this.#createTransport('send', device);
-    this.#producer = await this.#sendTransport.produce({
-      track,
-      // Speech at 48 kHz: DTX off keeps level meters alive in silence; FEC rides out loss.
-      codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
-      stopTracks: false,
-    });
+    this.#producer = await this.#sendTransport.produce({ track, codecOptions: CODEC_OPTIONS[this.#sendProfile], stopTracks: false });
   }
 
   async #createTransport(direction: 'send' | 'recv', device: Device): Promise<msc.Transport> {

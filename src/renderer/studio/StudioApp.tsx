@@ -145,6 +145,9 @@ export function StudioApp() {
       const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
+      // Music mode sends stereo at 128 kbps; switching it while live makes a new producer.
+      await room.setSendProfile(engine.settings.musicMode ? 'music' : 'voice');
+      engine.on('settings', (next) => void room.setSendProfile(next.musicMode ? 'music' : 'voice'));
       await room.startSending(track);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
       setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
