@@ -3,7 +3,7 @@
 // comes back on its own after a dropped connection (resume within the server's grace period).
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
 import { Device, type types as msc } from 'mediasoup-client';
-import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
+import type { RtpCapabilitiesWire, RtpParametersWire, TransportOptionsWire } from '../../shared/media';
 import type { JoinedSpace, ProducerInfo, Reply, RequestInput, RequestType, StageChange } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
@@ -181,7 +181,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   /** Joins the Space the token admits to and starts hearing everyone on the Stage. */
   async join(token: string, displayName?: string): Promise<JoinedSpace> {
-    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken });
+    // With the device loaded already (by `preview`), the answer brings the receiving media ready too.
+    const hear = this.#device ? { rtpCapabilities: this.#device.rtpCapabilities as unknown as RtpCapabilitiesWire } : undefined;
+    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken, hear });
     await this.#enter(joined);
     return joined;
   }
@@ -285,6 +287,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#setSpeaking(joined.speaking);
     await this.#loadDevice(joined.routerRtpCapabilities as msc.RtpCapabilities);
     this.#onState(joined.snapshot);
+    if (joined.hearing) {
+      // Joined with `hear`: the receive transport and the Stage's consumers came in the answer, playing.
+      const { transport, consumers } = joined.hearing;
+      this.#recvTransport ??= this.#transportFrom('recv', transport, this.#requireDevice());
+      for (const { memberId, displayName, ...answer } of consumers) {
+        void this.#enqueue(async () => this.#addRemote(await this.#receive(answer), { producerId: answer.producerId, memberId, displayName }));
+      }
+    }
     for (const producer of joined.producers) void this.#enqueue(() => this.#consume(producer));
     if (this.#micTrack && isOnStage(joined.role)) void this.#enqueue(() => this.#produce());
     await this.#mediaChain;
@@ -352,13 +362,26 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   async #createTransport(direction: 'send' | 'recv', device: Device): Promise<msc.Transport> {
-    const options = await this.request('transport.create', { direction });
+    return this.#transportFrom(direction, await this.request('transport.create', { direction }), device);
+  }
+
+  #transportFrom(direction: 'send' | 'recv', options: TransportOptionsWire, device: Device): msc.Transport {
     const transport =
       direction === 'send'
         ? device.createSendTransport(options as unknown as msc.TransportOptions)
         : device.createRecvTransport(options as unknown as msc.TransportOptions);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request('transport.connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      const connected = this.request('transport.connect', { transportId: transport.id, dtlsParameters });
+      if (direction === 'send') {
+        connected.then(() => callback(), errback);
+        return;
+      }
+      // Receiving: go on at once. ICE takes a round trip before the browser's DTLS hello, and the server
+      // has the parameters by then; waiting would hold the handshake back by one more round trip.
+      callback();
+      connected.catch((error: unknown) => {
+        if (!this.#finished) console.warn('connecting the receive transport failed', error);
+      });
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
@@ -387,12 +410,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       producerId: info.producerId,
       rtpCapabilities: device.rtpCapabilities as unknown as RtpCapabilitiesWire,
     });
-    const consumer = await this.#recvTransport.consume({
-      id: answer.consumerId,
-      producerId: answer.producerId,
-      kind: answer.kind,
-      rtpParameters: answer.rtpParameters as msc.RtpParameters,
-    });
+    const consumer = await this.#receive(answer);
     try {
       await this.request('consumer.resume', { consumerId: consumer.id });
     } catch (error) {
@@ -401,6 +419,20 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (error instanceof RequestError && error.code === 'not_found') return;
       throw error;
     }
+    this.#addRemote(consumer, info);
+  }
+
+  /** The client's side of a consumer the server made. */
+  #receive(answer: Reply<'consumer.create'>): Promise<msc.Consumer> {
+    return this.#recvTransport!.consume({
+      id: answer.consumerId,
+      producerId: answer.producerId,
+      kind: answer.kind,
+      rtpParameters: answer.rtpParameters as msc.RtpParameters,
+    });
+  }
+
+  #addRemote(consumer: msc.Consumer, info: Pick<ProducerInfo, 'producerId' | 'memberId' | 'displayName'>): void {
     const remote: RemoteTrack = {
       consumerId: consumer.id,
       producerId: info.producerId,
