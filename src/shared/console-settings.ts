@@ -135,6 +135,8 @@ export const ConsoleSettingsSchema = z.object({
    * stereo Opus at 128 kbps with FEC.
    */
   musicMode: z.boolean().default(false),
+  /** 10 ms Opus packets instead of 20: about 10 ms sooner to every listener, twice the packets through the SFU. */
+  lowLatency: z.boolean().default(false),
 });
 export type ConsoleSettings = z.infer<typeof ConsoleSettingsSchema>;
 
@@ -148,6 +150,7 @@ export function defaultConsoleSettings(): ConsoleSettings {
     pushToTalk: false,
     monitor: { enabled: false, volume: 0.8 },
     musicMode: false,
+    lowLatency: false,
   };
 }
 

@@ -1,7 +1,7 @@
 // Music mode end to end in Chromium: the host's microphone is a stereo file with a different tone on
 // each side (440 Hz left, 1 kHz right); the host turns music mode on in the console while live, and a
 // listener on the real listener page receives both channels apart, sent as stereo Opus at up to
-// 128 kbps. Turning it off sends mono voice again.
+// 128 kbps. Turning it off sends mono voice again; low latency sends 10 ms packets.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ function keepPeerConnections() {
 }
 
 /** The sender's Opus line and bitrate over `seconds`, from the studio's sending peer connection. */
-async function sending(page: Page, seconds: number): Promise<{ fmtp: string; kbps: number }> {
+async function sending(page: Page, seconds: number): Promise<{ fmtp: string; kbps: number; packetMs: number }> {
   const read = () =>
     page.evaluate(async () => {
       // The sending connection, and on it the latest sender (music mode made a new one).
@@ -67,12 +67,12 @@ async function sending(page: Page, seconds: number): Promise<{ fmtp: string; kbp
       const stats = [...((await pc.getStats()) as unknown as Map<string, Record<string, unknown>>).values()];
       const outbound = stats.find((s) => s.type === 'outbound-rtp' && s.mid === mid)!;
       const codec = stats.find((s) => s.type === 'codec' && s.id === outbound.codecId);
-      return { bytes: outbound.bytesSent as number, at: outbound.timestamp as number, fmtp: String(codec?.sdpFmtpLine ?? '') };
+      return { bytes: outbound.bytesSent as number, packets: outbound.packetsSent as number, at: outbound.timestamp as number, fmtp: String(codec?.sdpFmtpLine ?? '') };
     });
   const a = await read();
   await page.waitForTimeout(seconds * 1000);
   const b = await read();
-  return { fmtp: b.fmtp, kbps: (8 * (b.bytes - a.bytes)) / (b.at - a.at) };
+  return { fmtp: b.fmtp, kbps: (8 * (b.bytes - a.bytes)) / (b.at - a.at), packetMs: (b.at - a.at) / (b.packets - a.packets) };
 }
 
 describeIfChromium('music mode, in Chromium through the SFU', () => {
@@ -142,5 +142,13 @@ describeIfChromium('music mode, in Chromium through the SFU', () => {
       .poll(async () => (await recordReceived(listener, 0.3)).channels.length, { timeout: 15_000, interval: 500 })
       .toBe(1);
     expect(studio.settings.get().console.musicMode).toBe(false);
+  }, 60_000);
+
+  it('low latency sends 10 ms packets instead of 20', async () => {
+    expect((await sending(host, 1)).packetMs).toBeGreaterThan(15);
+    await host.getByTestId('low-latency').check();
+    await expect.poll(async () => (await sending(host, 1)).packetMs, { timeout: 15_000, interval: 500 }).toBeLessThan(12);
+    expect((await sending(host, 0.5)).fmtp).toMatch(/ptime=10/);
+    expect(studio.settings.get().console.lowLatency).toBe(true);
   }, 60_000);
 });

@@ -2,6 +2,7 @@
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
+import type { ConsoleSettings } from '../../shared/console-settings';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -145,9 +146,10 @@ export function StudioApp() {
       const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
-      // Music mode sends stereo at 128 kbps; switching it while live makes a new producer.
-      await room.setSendProfile(engine.settings.musicMode ? 'music' : 'voice');
-      engine.on('settings', (next) => void room.setSendProfile(next.musicMode ? 'music' : 'voice'));
+      // Music mode and low latency change how Opus is sent; switching either while live makes a new producer.
+      const profile = (s: ConsoleSettings) => ({ music: s.musicMode, lowLatency: s.lowLatency });
+      await room.setSendProfile(profile(engine.settings));
+      engine.on('settings', (next) => void room.setSendProfile(profile(next)));
       await room.startSending(track);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
       setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
