@@ -3,6 +3,8 @@
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
 import type { ConsoleSettings } from '../../shared/console-settings';
+import { CaptionFeed } from '../room/CaptionFeed';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -14,6 +16,7 @@ import { AudiencePanel } from '../ui/AudiencePanel';
 import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
 import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { useServerNow, useSpeaking } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
 import { ConsoleMeter } from './console/ConsoleMeter';
@@ -66,6 +69,8 @@ export function StudioApp() {
   const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const [captions, setCaptions] = useState<CaptionFeed>();
   const serverNow = useServerNow(snapshot);
   const speaking = useSpeaking(session?.room);
   const [engine, setEngine] = useState<ConsoleEngine>();
@@ -126,6 +131,11 @@ export function StudioApp() {
       const endpoint = await studio.getSfuEndpoint();
       const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
+      // What others did on the Stage, as the server announced it (the host's own actions answer for themselves).
+      room.on('stage', (change) => {
+        const text = change.by === room.memberId ? undefined : stageNotice(change, room.memberId);
+        if (text) setNotice(text);
+      });
       const speakerOf = new Map<string, string>();
       room.on('trackadded', (remote) => {
         speakerOf.set(remote.consumerId, remote.memberId);
@@ -143,7 +153,9 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
-      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
+      const feed = new CaptionFeed(room);
+      setCaptions(feed);
+      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, captionsOn);
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       // Music mode and low latency change how Opus is sent; switching either while live makes a new producer.
@@ -291,6 +303,10 @@ export function StudioApp() {
             </select>
           </label>
           <ConsoleMeter tap={engine?.processedMeter} label="Level" />
+          <label className="inline">
+            <input type="checkbox" data-testid="live-captions" checked={captionsOn} onChange={(e) => setCaptionsOn(e.target.checked)} />
+            Live captions (transcribed on the server; anyone on stage can decline)
+          </label>
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -342,6 +358,7 @@ export function StudioApp() {
             {engine && settings && (
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
             )}
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema, TransportOptionsSchema } from '../media.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
+import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
 import { ConsumerSchema, ProducerInfoSchema } from './media.js';
@@ -28,6 +29,8 @@ export const JoinedSpaceSchema = z.object({
   resumeToken: z.string(),
   /** Keep it and present it on later joins: it carries the same identity. */
   userToken: z.string(),
+  /** Where live captions stand for this member. */
+  captions: CaptionStateSchema,
   /**
    * When the join asked to `hear`: a receive transport and a consumer of each producer on the Stage,
    * already playing, so the first audio is one round trip away. Absent if they could not be made; the
@@ -51,6 +54,8 @@ export const space = feature({
         /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
         requestPolicy: RequestPolicySchema.optional(),
+        /** Live captions from the start (the host can switch them later with `captions.settings`). */
+        captions: z.boolean().optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: ANYONE,
