@@ -25,36 +25,22 @@ async function setPaused(space: Space, member: Member, producerId: string, pause
   return DONE;
 }
 
-<<<<<<< HEAD
 /** Makes a member's transport (`transport.create`, and `space.join` when it is asked to `hear`). */
-export async function createTransport(sfu: Sfu, space: Space, member: Member, direction: 'send' | 'recv') {
+export async function createTransport(sfu: Sfu, space: Space, member: Member, direction: 'send' | 'recv', mediaLost: (reason: string) => void) {
   if (direction === 'send' && !isOnStage(member.role)) {
     throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
   }
   if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
-  const transport = await mediaCall('creating the transport', () => sfu.createWebRtcTransport(space));
+  // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
+  const transport = await mediaCall('creating the transport', () =>
+    sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
+  );
   transport.appData.direction = direction;
   member.transports.set(transport.id, transport);
   transport.observer.once('close', () => member.transports.delete(transport.id));
   return {
     transport,
     options: {
-=======
-export const mediaHandlers = handlersFor(media, {
-  async 'transport.create'({ sfu, space, member, mediaLost }, { direction }) {
-    if (direction === 'send' && !isOnStage(member.role)) {
-      throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
-    }
-    if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
-    // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
-    const transport = await mediaCall('creating the transport', () =>
-      sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
-    );
-    transport.appData.direction = direction;
-    member.transports.set(transport.id, transport);
-    transport.observer.once('close', () => member.transports.delete(transport.id));
-    return {
->>>>>>> main
       id: transport.id,
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
@@ -91,8 +77,8 @@ export async function createConsumer(space: Space, member: Member, transport: ms
 }
 
 export const mediaHandlers = handlersFor(media, {
-  async 'transport.create'({ sfu, space, member }, { direction }) {
-    return (await createTransport(sfu, space, member, direction)).options;
+  async 'transport.create'({ sfu, space, member, mediaLost }, { direction }) {
+    return (await createTransport(sfu, space, member, direction, mediaLost)).options;
   },
 
   async 'transport.connect'({ member }, { transportId, dtlsParameters }) {

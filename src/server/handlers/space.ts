@@ -95,7 +95,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
 async function hearing(ctx: BaseContext, space: Space, member: Member, producers: JoinedSpace['producers'], rtpCapabilities: RtpCapabilitiesWire): Promise<JoinedSpace['hearing']> {
   let transport: Awaited<ReturnType<typeof createTransport>> | undefined;
   try {
-    transport = await createTransport(ctx.sfu, space, member, 'recv');
+    transport = await createTransport(ctx.sfu, space, member, 'recv', (reason) => ctx.mediaLost(reason));
     const made = transport;
     const consumers = await Promise.all(
       producers.map(async (p) => ({
