@@ -1,4 +1,5 @@
-// RNNoise, the very worklet code the studio loads, on pink noise and on a voice-like signal.
+// RNNoise as the console runs it (its NoiseSuppressor in the chain worker), on pink noise and on a
+// voice-like signal, and the delay it adds.
 import { describe, expect, it } from 'vitest';
 import { createRnnoise, runRnnoise } from '../support/rnnoise';
 import { concat, db, pinkNoise, rms, RATE, slice } from '../support/signals';
@@ -36,5 +37,28 @@ describe('RNNoise noise suppression', () => {
     const out = runRnnoise(rnnoise, concat(noise.map((n, i) => n + voice[i]!)));
     rnnoise.destroy();
     expect(db(rms(slice(out, 1, 4)))).toBeGreaterThan(db(rms(slice(voice, 1, 4))) - 10);
+  });
+});
+
+describe('RNNoise delay in the chain', () => {
+  /** The lag (samples) at which `output` best matches `input`, over a stretch of voice. */
+  function lag(input: Float32Array, output: Float32Array): number {
+    let best = -Infinity;
+    let at = 0;
+    for (let d = 0; d < 1200; d++) {
+      let sum = 0;
+      for (let i = RATE; i < 1.25 * RATE; i++) sum += input[i]! * output[i + d]!;
+      if (sum > best) [best, at] = [sum, d];
+    }
+    return at;
+  }
+
+  it("adds nothing to RNNoise's own 10 ms on 10 ms blocks, and one frame more on other block sizes", async () => {
+    const voice = vowels(3);
+    const direct = lag(voice, runRnnoise(await createRnnoise(), voice));
+    const reframed = lag(voice, runRnnoise(await createRnnoise(), voice, 128));
+    // RNNoise's overlap-add synthesis holds back one 480-sample frame.
+    expect(Math.abs(direct - 480)).toBeLessThanOrEqual(5);
+    expect(Math.abs(reframed - direct - 480)).toBeLessThanOrEqual(5);
   });
 });

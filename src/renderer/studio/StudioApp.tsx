@@ -2,6 +2,7 @@
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
+import type { ConsoleSettings } from '../../shared/console-settings';
 import { CaptionFeed } from '../room/CaptionFeed';
 import { CaptionsPanel } from '../ui/CaptionsPanel';
 import type { Settings } from '../../shared/settings';
@@ -157,6 +158,10 @@ export function StudioApp() {
       const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, captionsOn);
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
+      // Music mode and low latency change how Opus is sent; switching either while live makes a new producer.
+      const profile = (s: ConsoleSettings) => ({ music: s.musicMode, lowLatency: s.lowLatency });
+      await room.setSendProfile(profile(engine.settings));
+      engine.on('settings', (next) => void room.setSendProfile(profile(next)));
       await room.startSending(track);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
       setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
