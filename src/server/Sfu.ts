@@ -5,7 +5,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
-import { ModerationStore } from './ModerationStore.js';
+import type { ModerationStore } from './ModerationStore.js';
+import type { Platform } from './Platform.js';
 import { Space } from './Space.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
@@ -25,15 +26,18 @@ export class Sfu {
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
   readonly moderation: ModerationStore;
+  /** Accounts, the store and mail. */
+  readonly platform: Platform;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
 
-  private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool) {
+  private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool, platform: Platform) {
     this.config = config;
     this.logger = logger;
     this.pool = pool;
+    this.platform = platform;
     this.tokens = new TokenSigner(config.tokenSecret);
-    this.moderation = new ModerationStore(config.dataDir);
+    this.moderation = platform.moderation;
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -54,8 +58,8 @@ export class Sfu {
     }
   }
 
-  static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {
-    return new Sfu(config, logger, await WorkerPool.start(config, logger));
+  static async start(config: ServerConfig, logger: Logger, platform: Platform): Promise<Sfu> {
+    return new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
   }
 
   space(spaceId: string): Space | undefined {

@@ -7,7 +7,11 @@ import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import { Connection } from './Connection.js';
+import { HttpApi } from './http/HttpApi.js';
+import type { LimitTable } from './http/RateLimits.js';
 import { Logger } from './logger.js';
+import { servePage } from './pages/pages.js';
+import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { serveStatic } from './static.js';
 
@@ -16,6 +20,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 
 export interface RunningServer {
   sfu: Sfu;
+  /** Accounts, the store and mail. */
+  platform: Platform;
   /** http://host:port, with the port actually bound. */
   httpUrl: string;
   /** ws://host:port/ws */
@@ -35,10 +41,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; routes?: RouteHandler[] } = {},
+  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable> } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const sfu = await Sfu.start(config, logger);
+  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits });
+  let sfu: Sfu;
+  try {
+    sfu = await Sfu.start(config, logger, platform);
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  const api = new HttpApi(platform, logger.child({ component: 'http' }));
   const staticDir = config.staticDir;
   if (staticDir && !existsSync(staticDir)) {
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
@@ -54,6 +68,8 @@ export async function startServer(
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }
+      if (await api.handle(req, res, url)) return;
+      if (await servePage(platform, staticDir, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {
@@ -75,11 +91,13 @@ export async function startServer(
   const port = (http.address() as AddressInfo).port;
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
+  platform.listeningAt(httpUrl);
   logger.info('listening', { httpUrl, workers: sfu.pool.size });
 
   let closing: Promise<void> | undefined;
   return {
     sfu,
+    platform,
     httpUrl,
     wsUrl: `ws://${hostForUrl}:${port}/ws`,
     port,
@@ -90,6 +108,7 @@ export async function startServer(
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
+        await platform.close();
         logger.info('stopped');
       })();
       return closing;

@@ -1,4 +1,5 @@
 // Accounts (private: email, password hash, role, ban) and their public profiles, created together.
+import type { Kysely } from 'kysely';
 import type { StoreDb } from '../connect.js';
 import { StoreError } from '../StoreError.js';
 import { isUniqueViolation } from '../unique.js';
@@ -62,7 +63,7 @@ export function toProfile(row: ProfilesTable): Profile {
 }
 
 export class AccountRepository {
-  readonly #db;
+  readonly #db: Kysely<AccountTables>;
 
   constructor(db: StoreDb) {
     this.#db = db.withTables<AccountTables>();
@@ -97,10 +98,13 @@ export class AccountRepository {
       updated_at: init.now,
     };
     try {
-      await this.#db.transaction().execute(async (trx) => {
-        await trx.insertInto('accounts').values(account).execute();
-        await trx.insertInto('profiles').values(profile).execute();
-      });
+      const insert = async (db: Kysely<AccountTables>) => {
+        await db.insertInto('accounts').values(account).execute();
+        await db.insertInto('profiles').values(profile).execute();
+      };
+      // Inside store.transaction() already: join it; else make one.
+      if (this.#db.isTransaction) await insert(this.#db);
+      else await this.#db.transaction().execute(insert);
     } catch (error) {
       if (isUniqueViolation(error)) throw new StoreError('conflict', 'that email or handle is taken');
       throw error;
@@ -132,6 +136,10 @@ export class AccountRepository {
 
   async setPassword(id: string, passwordHash: string, now: number): Promise<void> {
     await this.#db.updateTable('accounts').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', id).execute();
+  }
+
+  async setRole(id: string, role: AccountRole): Promise<void> {
+    await this.#db.updateTable('accounts').set({ role }).where('id', '=', id).execute();
   }
 
   async setBan(id: string, ban: { at: number; reason: string } | null): Promise<boolean> {

@@ -1,5 +1,6 @@
 // Single-use emailed links: sign-up confirmations and password resets. Taking a link marks it used in
 // the same statement that reads it, so two clicks (or two servers) can never both succeed.
+import type { Kysely } from 'kysely';
 import type { StoreDb } from '../connect.js';
 import type { AccountTables } from './AccountRepository.js';
 
@@ -32,7 +33,7 @@ export interface PendingSignup {
 }
 
 export class LinkTokenRepository {
-  readonly #db;
+  readonly #db: Kysely<Tables>;
 
   constructor(db: StoreDb) {
     this.#db = db.withTables<Tables>();
@@ -76,7 +77,7 @@ export class LinkTokenRepository {
 
   /** Uses a reset link once and voids the account's other open links; the account id, or undefined. */
   async takeReset(tokenHash: string, now: number): Promise<string | undefined> {
-    return this.#db.transaction().execute(async (trx) => {
+    const take = async (trx: Kysely<Tables>) => {
       const row = await trx
         .updateTable('password_resets')
         .set({ used_at: now })
@@ -88,7 +89,8 @@ export class LinkTokenRepository {
       if (!row) return undefined;
       await trx.updateTable('password_resets').set({ used_at: now }).where('account_id', '=', row.account_id).where('used_at', 'is', null).execute();
       return row.account_id;
-    });
+    };
+    return this.#db.isTransaction ? take(this.#db) : this.#db.transaction().execute(take);
   }
 
   /** Links sent to this email lately (reset or sign-up), to cap how much mail one address gets. */

@@ -91,6 +91,12 @@ export class SessionRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Ends every session of the account but one (a password change keeps the session that made it). */
+  async deleteOthers(accountId: string, keepHash: string): Promise<number> {
+    const result = await this.#db.deleteFrom('sessions').where('account_id', '=', accountId).where('id_hash', '!=', keepHash).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async countForAccount(accountId: string, now: number): Promise<number> {
     const row = await this.#db
       .selectFrom('sessions')
