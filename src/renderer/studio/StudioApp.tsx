@@ -100,8 +100,7 @@ export function StudioApp() {
       }
     })();
     return () => void consoleEngine.close();
-    // Only on first load of settings; later changes come from the console itself.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on first load of settings; later changes come from the console itself
   }, [settings === undefined]);
 
   async function chooseInput(id: string) {
