@@ -1,5 +1,5 @@
 // Handlers of the accounts API (src/shared/http/accounts.ts).
-import { accountRoutes } from '../../../shared/http/accounts.js';
+import { type accountRoutes } from '../../../shared/http/accounts.js';
 import { toMe } from '../../accounts/AccountService.js';
 import { signedIn, type RouteHandlers } from '../handler.js';
 

@@ -1,5 +1,5 @@
 // Handlers of block lists, bans and reports (src/shared/http/moderation.ts).
-import { moderationRoutes } from '../../../shared/http/moderation.js';
+import { type moderationRoutes } from '../../../shared/http/moderation.js';
 import { signedIn, type RouteHandlers } from '../handler.js';
 
 export const moderationHandlers: RouteHandlers<typeof moderationRoutes> = {

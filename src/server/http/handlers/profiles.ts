@@ -1,7 +1,7 @@
 // Handlers of profiles and follows (src/shared/http/profiles.ts).
 import type { PublicProfile } from '../../../shared/accounts.js';
 import { ApiError } from '../../../shared/http/errors.js';
-import { profileRoutes } from '../../../shared/http/profiles.js';
+import { type profileRoutes } from '../../../shared/http/profiles.js';
 import { toMe } from '../../accounts/AccountService.js';
 import { StoreError } from '../../store/StoreError.js';
 import type { Platform } from '../../Platform.js';
