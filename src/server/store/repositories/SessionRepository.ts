@@ -97,6 +97,12 @@ export class SessionRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Ends the account's sessions opened by one client (the embedded studio replaces its own). */
+  async deleteByAgent(accountId: string, userAgent: string): Promise<number> {
+    const result = await this.#db.deleteFrom('sessions').where('account_id', '=', accountId).where('user_agent', '=', userAgent).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async countForAccount(accountId: string, now: number): Promise<number> {
     const row = await this.#db
       .selectFrom('sessions')
