@@ -6,7 +6,8 @@ import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import type { ResponseMap } from '../../shared/protocol';
+import { can, type ResponseMap } from '../../shared/protocol';
+import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
 import { RequestError } from '../room/SignalingClient';
@@ -42,7 +43,7 @@ async function prepare(invite: string): Promise<Prepared> {
   const mix = context.createGain();
   const levelMeter = new LevelMeter(context);
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
-  const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
+  const client = new RoomClient({ wsUrl, clientName: 'listener page', userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
   const [, preview] = await Promise.all([
     levelMeter.attachNode(mix),
     // A preview failing (space ended) is reported by the join itself.
@@ -207,7 +208,7 @@ export function ListenerApp() {
   }
 
   const you = snapshot?.you;
-  const onStage = you && you.role !== 'listener';
+  const onStage = you && isOnStage(you.role);
 
   return (
     <div className="app listener">
@@ -269,10 +270,12 @@ export function ListenerApp() {
                   <Meter meter={micMeter} label="Your microphone" />
                   {you.muted && <p data-testid="muted-note">Your microphone is muted.</p>}
                   <div className="actions">
-                    <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
-                      {you.muted ? 'Unmute' : 'Mute'}
-                    </button>
-                    <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>
+                    {can(you.role, 'producer.pause') && (
+                      <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
+                        {you.muted ? 'Unmute' : 'Mute'}
+                      </button>
+                    )}
+                    {can(you.role, 'stage.leave') && <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>}
                   </div>
                 </>
               ) : you.hand ? (

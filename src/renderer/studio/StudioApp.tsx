@@ -1,6 +1,7 @@
 // The studio: set up (name, title, microphone), go live, share the link, watch the Stage and listeners.
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
+import { can } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -120,7 +121,7 @@ export function StudioApp() {
       if (!track || !engine?.microphone.stream) throw new Error('no microphone is open');
       await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
       const endpoint = await studio.getSfuEndpoint();
-      const room = new RoomClient({ wsUrl: endpoint.wsUrl, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
+      const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
       const speakerOf = new Map<string, string>();
       room.on('trackadded', (remote) => {
@@ -315,7 +316,8 @@ export function StudioApp() {
             </section>
             <section className="card">
               <h2>Audience</h2>
-              <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
+              {/* Inviting a co-host is the host's, like promoting one. */}
+              <AudiencePanel room={session.room} isHost={can(snapshot.you.role, 'cohost.promote')} listenerCount={snapshot.listenerCount} />
             </section>
           </div>
           <div className="column">
@@ -338,8 +340,10 @@ export function StudioApp() {
                 <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
                   {muted ? 'Unmute' : 'Mute'}
                 </button>
-                <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
-                {snapshot.you.role === 'host' && (
+                {can(snapshot.you.role, 'stage.muteAll') && (
+                  <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
+                )}
+                {can(snapshot.you.role, 'space.end') && (
                   <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
                 )}
               </div>
