@@ -255,7 +255,7 @@ function Profile({ session, me, handle }: { session: AccountSession; me: Me | nu
         </div>
       </div>
       {profile.bio && <p className="profile-bio" data-testid="profile-page-bio">{profile.bio}</p>}
-      <p className="profile-counts"><span data-testid="profile-followers">{profile.followers} followers</span><span>{profile.following} following</span></p>
+      <p className="profile-counts"><span data-testid="profile-followers">{profile.followers} {profile.followers === 1 ? 'follower' : 'followers'}</span><span>{profile.following} following</span></p>
       {me && me.handle !== profile.handle && (
         <button className={profile.youFollow ? '' : 'primary'} data-testid="follow" onClick={() => void toggle()}>
           {profile.youFollow ? 'Following' : 'Follow'}
