@@ -3,7 +3,10 @@
 import { sql } from 'kysely';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Logger } from '../../src/server/logger';
+import { Journal } from '../../src/server/store/Journal';
 import { knownMigrations } from '../../src/server/store/migrate';
+import type { MemberRecord, SpaceRecord } from '../../src/server/store/repositories/SpaceRepository';
 import { Store } from '../../src/server/store/Store';
 import { StoreError } from '../../src/server/store/StoreError';
 import { openTestStore, STORE_KINDS, testStoreTarget, type TestStoreTarget } from '../support/store';
@@ -169,6 +172,93 @@ describe.each(STORE_KINDS)('the store on %s', (kind) => {
       await repos.meta.set('a', '3');
     });
     expect(await ctx.store.repos.meta.get('a')).toBe('3');
+  });
+
+  const space = (id: string): SpaceRecord => ({
+    id,
+    title: `Show ${id}`,
+    hostUserId: 'acc-host',
+    status: 'live',
+    policy: { requestPolicy: 'everyone', maxSpeakers: 10, maxCohosts: 2 },
+    queue: [],
+    talkTimeMs: {},
+    createdAt: NOW,
+    startedAt: NOW,
+    endedAt: null,
+    endReason: null,
+  });
+  const member = (id: string, role: MemberRecord['role'], joinedAt: number): MemberRecord => ({
+    memberId: id,
+    userId: `user-${id}`,
+    displayName: id,
+    role,
+    muted: false,
+    canRequest: false,
+    stageSince: role === 'listener' ? 0 : joinedAt,
+    joinedAt,
+    resumeHash: `hash-${id}`,
+    invitation: null,
+  });
+
+  it('spaces.live() gives back each live Space with its members in join order, queue, mutes and bans', async () => {
+    const spaces = ctx.store.repos.spaces;
+    await spaces.create(space('s1'), NOW);
+    await spaces.create(space('s2'), NOW);
+    await spaces.putMember('s1', member('host', 'host', NOW));
+    await spaces.putMember('s1', member('co', 'cohost', NOW + 1));
+    await spaces.putMember('s1', member('fan', 'listener', NOW + 2));
+    await spaces.putMember('s1', member('late', 'listener', NOW + 3));
+    // A change rewrites the member's row.
+    await spaces.putMember('s1', { ...member('co', 'cohost', NOW + 1), muted: true, invitation: null });
+    await spaces.putMember('s1', { ...member('fan', 'listener', NOW + 2), invitation: { as: 'speaker', from: 'host' }, canRequest: true });
+    await spaces.setQueue('s1', [{ memberId: 'late', raisedAt: NOW + 10 }, { memberId: 'fan', raisedAt: NOW + 5 }], NOW + 11);
+    await spaces.addBan('s1', 'user-troll', NOW);
+    await spaces.addBan('s1', 'user-troll', NOW + 1);
+    await spaces.putMember('s2', member('other-host', 'host', NOW));
+    await spaces.end('s2', 'the host ended the space', NOW + 20);
+    const live = await spaces.live();
+    expect(live.map((l) => l.space.id)).toEqual(['s1']);
+    expect(live[0]!.members.map((m) => [m.memberId, m.role, m.muted])).toEqual([
+      ['host', 'host', false],
+      ['co', 'cohost', true],
+      ['fan', 'listener', false],
+      ['late', 'listener', false],
+    ]);
+    expect(live[0]!.members[2]).toMatchObject({ invitation: { as: 'speaker', from: 'host' }, canRequest: true });
+    expect(live[0]!.space.queue.map((h) => h.memberId)).toEqual(['late', 'fan']);
+    expect(live[0]!.bans).toEqual(['user-troll']);
+    expect(await spaces.get('s2')).toMatchObject({ status: 'ended', endReason: 'the host ended the space', endedAt: NOW + 20 });
+  });
+
+  it('the journal folds writes to the same row, commits them in one transaction, and settled() waits for it', async () => {
+    const journal = new Journal(ctx.store, new Logger('error'));
+    journal.write('space:s1', (r) => r.spaces.create(space('s1'), NOW));
+    for (let i = 0; i < 50; i++) {
+      journal.write('member:s1:a', (r) => r.spaces.putMember('s1', { ...member('a', 'listener', NOW), displayName: `a${i}` }));
+    }
+    journal.write('member:s1:b', (r) => r.spaces.putMember('s1', member('b', 'speaker', NOW + 1)));
+    expect(journal.busy).toBe(true);
+    await journal.settled();
+    expect(journal.busy).toBe(false);
+    expect(journal.stats).toMatchObject({ batches: 1, writes: 3, folded: 49 });
+    const [stored] = await ctx.store.repos.spaces.live();
+    expect(stored!.members.map((m) => m.displayName)).toEqual(['a49', 'b']);
+    await journal.close();
+  });
+
+  it('the journal retries a failed commit and loses nothing', async () => {
+    const journal = new Journal(ctx.store, new Logger('error', {}, () => undefined));
+    let failures = 1;
+    journal.write('space:s1', (r) => r.spaces.create(space('s1'), NOW));
+    journal.write('flaky', async () => {
+      if (failures-- > 0) throw new Error('the database blinked');
+    });
+    await journal.settled();
+    journal.write('member:s1:a', (r) => r.spaces.putMember('s1', member('a', 'host', NOW)));
+    await journal.settled();
+    await journal.close();
+    const [stored] = await ctx.store.repos.spaces.live();
+    expect(stored?.members.map((m) => m.memberId)).toEqual(['a']);
   });
 
   it('timestamps read back as numbers, not strings', async () => {

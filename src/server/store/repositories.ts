@@ -8,6 +8,7 @@ import { MetaRepository } from './repositories/MetaRepository.js';
 import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
+import { SpaceRepository } from './repositories/SpaceRepository.js';
 
 export const REPOSITORIES = {
   accounts: AccountRepository,
@@ -17,6 +18,7 @@ export const REPOSITORIES = {
   follows: FollowRepository,
   moderation: ModerationRepository,
   meta: MetaRepository,
+  spaces: SpaceRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
