@@ -97,10 +97,11 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited' }) {
+  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; accountId?: string }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
-    const hostUserId = this.identify(init.userToken, 'host');
+    // A signed-in host is their account; otherwise the identity their client kept, or a new one.
+    const hostUserId = init.accountId ?? this.identify(init.userToken, 'host');
     const space = new Space({
       id,
       title: init.title,

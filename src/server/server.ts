@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import { Connection } from './Connection.js';
+import { readCookies, SESSION_COOKIE } from './http/cookies.js';
 import { HttpApi } from './http/HttpApi.js';
 import type { LimitTable } from './http/RateLimits.js';
 import { Logger } from './logger.js';
@@ -37,6 +38,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(text);
+}
+
+/**
+ * The session cookie a socket opened with, when the page that opened it is this service's own: a page
+ * of another site opening a socket to us (cross-site WebSocket hijacking) stays signed out.
+ */
+function socketSession(req: IncomingMessage, platform: Platform): string | undefined {
+  const secret = readCookies(req).get(SESSION_COOKIE);
+  if (!secret) return undefined;
+  const origin = req.headers.origin;
+  const own = [`http://${req.headers.host ?? ''}`, `https://${req.headers.host ?? ''}`, platform.publicOrigin];
+  return origin !== undefined && own.includes(origin.toLowerCase()) ? secret : undefined;
 }
 
 export async function startServer(
@@ -80,8 +93,8 @@ export async function startServer(
   });
 
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: WS_MAX_PAYLOAD });
-  wss.on('connection', (ws) => {
-    new Connection(ws, sfu, logger.child({ component: 'signaling' }));
+  wss.on('connection', (ws, req) => {
+    new Connection(ws, sfu, logger.child({ component: 'signaling' }), socketSession(req, platform));
   });
 
   await new Promise<void>((resolve, reject) => {

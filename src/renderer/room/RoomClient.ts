@@ -56,6 +56,11 @@ export interface RoomClientOptions {
   userToken?: string;
   /** What this client is, for the server's logs ("studio", "listener page"). */
   clientName?: string;
+  /**
+   * A session token of this SFU service (the studio's; pages on the service's own origin are signed in
+   * by their cookie instead). Presented on every connection, so the person is their account.
+   */
+  sessionToken?: string;
   /** Backoff between reconnection attempts, ms; the last value repeats. */
   reconnectDelaysMs?: number[];
   /** Give up reconnecting after this long, ms. */
@@ -67,6 +72,7 @@ const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
   readonly #options: RoomClientOptions;
+  #account: Reply<'account.authenticate'> | undefined;
   #device: Device | undefined;
   /** The router capabilities the device was loaded with. */
   #deviceCaps: string | undefined;
@@ -141,8 +147,28 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return [...this.#remote.values()];
   }
 
+  /** The account this client is signed in as on the server (after connect), if any. */
+  get account(): Reply<'account.authenticate'> | undefined {
+    return this.#account;
+  }
+
   async connect(): Promise<void> {
     await this.signaling.connect();
+    await this.#signIn(true);
+  }
+
+  /**
+   * Signs the new connection in with the session token, when there is one. On a reconnection a
+   * session that ended meanwhile does not stop the member from resuming (the resume token is theirs).
+   */
+  async #signIn(strict: boolean): Promise<void> {
+    if (!this.#options.sessionToken) return;
+    try {
+      this.#account = await this.request('account.authenticate', { token: this.#options.sessionToken });
+    } catch (error) {
+      if (strict || !(error instanceof RequestError) || error.code !== 'unauthenticated') throw error;
+      this.#account = undefined;
+    }
   }
 
   /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
@@ -449,6 +475,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (this.#finished) break;
       try {
         await this.signaling.connect();
+        await this.#signIn(false);
       } catch (error) {
         // The server came back speaking another protocol version: retrying cannot help.
         if (error instanceof RequestError && error.code === 'version_mismatch') {

@@ -10,7 +10,7 @@ import { DONE, handlersFor, type BaseContext } from './context.js';
 export const spaceHandlers = handlersFor(spaceFeature, {
   async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, accountId: ctx.account?.accountId });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -21,10 +21,11 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const { claims } = verified;
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
-    // A host token names its holder; an invitation lets the joiner choose a name.
+    // A host token names its holder; an invitation admits whoever holds it: their account when signed in
+    // (so bans and blocks follow the account into any browser), else the identity their client kept.
     const member = space.join({
-      userId: claims.userId ?? ctx.sfu.identify(userToken, 'user'),
-      displayName: claims.displayName ?? displayName ?? 'Listener',
+      userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
+      displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
       role: claims.role,
       canRequest: claims.canRequest ?? false,
       push: ctx.push,
