@@ -5,6 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { CaptionService } from './captions/CaptionService.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
 import { Space } from './Space.js';
@@ -28,6 +29,7 @@ export class Sfu {
   readonly moderation: ModerationStore;
   /** Accounts, the store and mail. */
   readonly platform: Platform;
+  readonly captions: CaptionService;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
 
@@ -38,6 +40,17 @@ export class Sfu {
     this.platform = platform;
     this.tokens = new TokenSigner(config.tokenSecret);
     this.moderation = platform.moderation;
+    this.captions = new CaptionService(
+      {
+        engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
+        maxStreams: config.captionStreams,
+        workerScript: config.captionWorkerScript,
+        dataDir: config.dataDir,
+        nice: config.captionNice,
+        shedMs: config.captionShedMs,
+      },
+      logger,
+    );
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -97,7 +110,7 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; accountId?: string }) {
+  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean; accountId?: string }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
     // A signed-in host is their account; otherwise the identity their client kept, or a new one.
@@ -117,6 +130,7 @@ export class Sfu {
       hostUserId,
     });
     await space.start();
+    this.captions.attach(space, init.captions ?? false);
     this.#spaces.set(id, space);
     space.once('ended', () => this.#spaces.delete(id));
     this.logger.info('space created', { spaceId: id, title: init.title });
@@ -149,6 +163,7 @@ export class Sfu {
 
   close(): void {
     for (const space of this.spaces()) space.end('the server is shutting down');
+    this.captions.close();
     this.pool.close();
   }
 }

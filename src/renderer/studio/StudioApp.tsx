@@ -2,6 +2,8 @@
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
+import { CaptionFeed } from '../room/CaptionFeed';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -65,6 +67,8 @@ export function StudioApp() {
   const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const [captions, setCaptions] = useState<CaptionFeed>();
   const serverNow = useServerNow(snapshot);
   const speaking = useSpeaking(session?.room);
   const [engine, setEngine] = useState<ConsoleEngine>();
@@ -143,7 +147,9 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
-      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
+      const feed = new CaptionFeed(room);
+      setCaptions(feed);
+      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, captionsOn);
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       await room.startSending(track);
@@ -287,6 +293,10 @@ export function StudioApp() {
             </select>
           </label>
           <ConsoleMeter tap={engine?.processedMeter} label="Level" />
+          <label className="inline">
+            <input type="checkbox" data-testid="live-captions" checked={captionsOn} onChange={(e) => setCaptionsOn(e.target.checked)} />
+            Live captions (transcribed on the server; anyone on stage can decline)
+          </label>
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -338,6 +348,7 @@ export function StudioApp() {
             {engine && settings && (
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
             )}
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />
