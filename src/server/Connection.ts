@@ -98,6 +98,9 @@ export class Connection {
       // The table is typed per request type; here the type is only known at run time.
       const handler = HANDLERS[request.type] as (ctx: BaseContext, data: unknown) => Promise<unknown>;
       const data = await handler(context, request.data);
+      // Answered once the change is in the store: what a client was told survives a restart.
+      const { journal } = this.#sfu.platform;
+      if (journal.busy) await journal.settled();
       this.#send({ kind: 'response', id: request.id, ok: true, data });
     } catch (error) {
       if (error instanceof ProtocolError) {

@@ -7,7 +7,9 @@ import { RateLimits, type LimitTable } from './http/RateLimits.js';
 import type { Logger } from './logger.js';
 import { Mailer } from './mail/Mailer.js';
 import { ModerationStore } from './ModerationStore.js';
+import { randomBytes } from 'node:crypto';
 import { storeTarget } from './store/connect.js';
+import { Journal } from './store/Journal.js';
 import { importLegacyFiles } from './store/legacy-import.js';
 import { Store } from './store/Store.js';
 
@@ -22,14 +24,29 @@ export class Platform {
   readonly accounts: AccountService;
   readonly moderation: ModerationStore;
   readonly rateLimits: RateLimits;
+  /** Live-state writes (Spaces, members, queue) folded and committed without holding up the show. */
+  readonly journal: Journal;
+  /** The secret join and user tokens are signed with: --token-secret, else one kept in the store, so
+   * invitations and kept identities still verify after a restart. */
+  readonly tokenSecret: string;
   readonly #logger: Logger;
   /** Links in mail start here: --public-url, else the address the server listens on. */
   #baseUrl: string;
   readonly #publicUrl: string | undefined;
   #housekeeping: ReturnType<typeof setInterval> | undefined;
 
-  private constructor(init: { config: ServerConfig; store: Store; mailer: Mailer; moderation: ModerationStore; logger: Logger; options: PlatformOptions }) {
+  private constructor(init: {
+    config: ServerConfig;
+    store: Store;
+    mailer: Mailer;
+    moderation: ModerationStore;
+    logger: Logger;
+    options: PlatformOptions;
+    tokenSecret: string;
+  }) {
     this.store = init.store;
+    this.tokenSecret = init.tokenSecret;
+    this.journal = new Journal(init.store, init.logger.child({ component: 'journal' }));
     this.mailer = init.mailer;
     this.moderation = init.moderation;
     this.#logger = init.logger;
@@ -53,7 +70,12 @@ export class Platform {
       const moderation = await ModerationStore.load(store, logger.child({ component: 'moderation' }));
       const mailer = new Mailer({ smtpUrl: config.smtp, from: config.mailFrom, dataDir: config.dataDir, logger: logger.child({ component: 'mail' }) });
       logger.info('mail', { to: mailer.destination });
-      const platform = new Platform({ config, store, mailer, moderation, logger, options });
+      let tokenSecret = config.tokenSecret ?? (await store.repos.meta.get('token_secret'));
+      if (!tokenSecret) {
+        tokenSecret = randomBytes(32).toString('base64url');
+        await store.repos.meta.set('token_secret', tokenSecret);
+      }
+      const platform = new Platform({ config, store, mailer, moderation, logger, options, tokenSecret });
       if (config.ownerEmail) await platform.accounts.ensureOwnerEmail(config.ownerEmail.toLowerCase());
       platform.#housekeeping = setInterval(() => void platform.#purge(), 3_600_000);
       platform.#housekeeping.unref();
@@ -95,6 +117,7 @@ export class Platform {
 
   async close(): Promise<void> {
     clearInterval(this.#housekeeping);
+    await this.journal.close();
     await this.moderation.flush();
     this.mailer.close();
     await this.store.close();

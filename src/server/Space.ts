@@ -19,6 +19,8 @@ import { SpeakingTracker } from './SpeakingTracker.js';
 export type SpaceEvents = {
   /** The Space ended and released its router; it can be forgotten. */
   ended: [reason: string];
+  /** Something durable may have changed (roles, queue, mutes, bans, policy): the store follows. */
+  changed: [];
   /** A member is gone for good (left, removed, or their grace period ran out). */
   memberleft: [member: Member];
   /** A member on the Stage started sending audio (the server's stage taps consume it). */
@@ -55,12 +57,33 @@ export interface SpaceInit {
   moderation: ModerationStore;
   /** The user who opened the Space; their block list keeps people out. */
   hostUserId: string;
+  /** When it went live (kept across a restart); now by default. */
+  startedAt?: number;
+}
+
+/** What a restart brings back of a Space (see SpaceRecorder, which keeps it in the store). */
+export interface RestoredState {
+  members: Array<{
+    memberId: string;
+    userId: string;
+    displayName: string;
+    role: Role;
+    muted: boolean;
+    canRequest: boolean;
+    stageSince: number;
+    joinedAt: number;
+    resumeHash: string;
+    invitation: { as: 'speaker' | 'cohost'; from: string } | null;
+  }>;
+  queue: ReadonlyArray<{ memberId: string; raisedAt: number }>;
+  banned: readonly string[];
+  talkTimeMs: Record<string, number>;
 }
 
 export class Space extends TypedEmitter<SpaceEvents> {
   readonly id: string;
   readonly title: string;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   readonly hostUserId: string;
   /** The media router; replaced when its worker dies (see `moveTo`). */
   #router: ms.Router;
@@ -89,6 +112,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   /** The latest Stage changes, oldest first, numbered by `seq`. */
   readonly #stageLog: StageChange[] = [];
   #stageSeq = 0;
+  /** Talk time kept across a restart, handed to the speaking tracker when it starts. */
+  #restoredTalkTime: Record<string, number> = {};
 
   constructor(init: SpaceInit) {
     super();
@@ -96,6 +121,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.title = init.title;
     this.#router = init.router;
     this.hostUserId = init.hostUserId;
+    this.startedAt = init.startedAt ?? Date.now();
     this.#logger = init.logger;
     this.#policy = { ...init.policy };
     this.#graceMs = init.graceMs;
@@ -113,7 +139,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       this.#router,
       (memberIds) => this.broadcast('space.speaking', { memberIds }),
       () => this.#scheduleHostRefresh(),
-      this.#speaking?.talkTimeMs(),
+      this.#speaking?.talkTimeMs() ?? this.#restoredTalkTime,
     );
   }
 
@@ -169,7 +195,46 @@ export class Space extends TypedEmitter<SpaceEvents> {
   }
 
   memberByResumeToken(resumeToken: string): Member | undefined {
-    return this.members().find((m) => m.resumeToken === resumeToken);
+    const hash = Member.hashResumeToken(resumeToken);
+    return this.members().find((m) => m.resumeHash === hash);
+  }
+
+  /**
+   * Brings back who was in the Space before the service restarted: every member with their role,
+   * mute, invitation and queue place, disconnected and within a fresh grace period (a host who never
+   * comes back ends the Space, or hands it to a co-host, as after any dropped connection); and the bans.
+   * Call once, right after construction, before `start()`.
+   */
+  restore(state: RestoredState): void {
+    for (const m of state.members) {
+      const member = new Member({
+        id: m.memberId,
+        userId: m.userId,
+        displayName: m.displayName,
+        role: m.role,
+        canRequest: m.canRequest,
+        restored: { resumeHash: m.resumeHash, joinedAt: m.joinedAt },
+      });
+      member.muted = m.muted;
+      member.stageSince = m.stageSince;
+      member.invitation = m.invitation;
+      this.#members.set(member.id, member);
+      this.#startGrace(member);
+    }
+    for (const hand of state.queue) if (this.#members.has(hand.memberId)) this.#queue.restore(hand.memberId, hand.raisedAt);
+    for (const userId of state.banned) this.#banned.add(userId);
+    this.#restoredTalkTime = state.talkTimeMs;
+    this.#logger.info('space restored after a restart', { members: this.#members.size, queue: this.#queue.length, banned: this.#banned.size });
+  }
+
+  /** What the store keeps of this Space, beside each member (SpaceRecorder reads it on `changed`). */
+  durableState(): { policy: SpacePolicy; queue: ReadonlyArray<{ memberId: string; raisedAt: number }>; banned: string[]; talkTimeMs: Record<string, number> } {
+    return {
+      policy: { ...this.#policy },
+      queue: this.#queue.entries().map((h) => ({ memberId: h.memberId, raisedAt: h.raisedAt })),
+      banned: [...this.#banned],
+      talkTimeMs: this.#speaking?.talkTimeMs() ?? this.#restoredTalkTime,
+    };
   }
 
   producers(): ProducerInfo[] {
@@ -221,6 +286,12 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (member.closed || member.attachment !== attachment || this.#status !== 'live') return;
     member.detach();
     this.#logger.info('member disconnected', { memberId: member.id, role: member.role, graceMs: this.#graceMs });
+    this.#startGrace(member);
+    this.scheduleStateBroadcast();
+  }
+
+  /** Keeps a disconnected member's place for the grace period, then lets them go. */
+  #startGrace(member: Member): void {
     if (member.role === 'host') this.#hostAwayUntil = Date.now() + this.#graceMs;
     this.#graceTimers.set(
       member.id,
@@ -230,7 +301,6 @@ export class Space extends TypedEmitter<SpaceEvents> {
         else this.#remove(member, 'did not come back', 'dropped', null);
       }, this.#graceMs),
     );
-    this.scheduleStateBroadcast();
   }
 
   /** Leaving on purpose. A host leaving hands over to a co-host, or ends the Space. */
@@ -455,7 +525,10 @@ export class Space extends TypedEmitter<SpaceEvents> {
   }
 
   scheduleStateBroadcast(): void {
-    if (this.#stateTimer || this.#status !== 'live') return;
+    if (this.#status !== 'live') return;
+    // Every state change passes here: the store follows right away, the broadcast a moment later.
+    this.safeEmit('changed');
+    if (this.#stateTimer) return;
     this.#stateTimer = setTimeout(() => {
       this.#stateTimer = undefined;
       if (this.#status === 'live') this.#broadcastState();
@@ -504,6 +577,20 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#members.clear();
     if (!this.#router.closed) this.#router.close();
     this.safeEmit('ended', reason);
+  }
+
+  /**
+   * The service is stopping and the store keeps this Space live: let go of media and timers without
+   * telling anyone it ended, so clients reconnect and resume on the next start. Idempotent.
+   */
+  shutDown(): void {
+    if (this.#status === 'ended') return;
+    this.#status = 'ended';
+    for (const timer of [this.#stateTimer, this.#reactionTimer, this.#hostRefreshTimer, ...this.#graceTimers.values()]) clearTimeout(timer);
+    this.#graceTimers.clear();
+    for (const member of this.#members.values()) member.close();
+    if (!this.#router.closed) this.#router.close();
+    this.#logger.info('space kept for the next start');
   }
 
   /** Talk time moves while people speak; only hosts see it, so only they get the update. */
