@@ -67,7 +67,9 @@ export interface RoomClientOptions {
   reconnectForMs?: number;
 }
 
-const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
+// Capped at 2 s: a restarted service is found within 2 s of answering again, and the grace period
+// (a minute by default) leaves room for many tries.
+const DEFAULT_DELAYS = [250, 500, 1000, 2000];
 
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
