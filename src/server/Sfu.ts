@@ -41,6 +41,12 @@ export class Sfu {
     this.pool = pool;
     this.platform = platform;
     this.tokens = new TokenSigner(platform.tokenSecret);
+    // A suspended account leaves every Space it is in, at once.
+    platform.accounts.on('suspended', (accountId) => {
+      for (const space of this.spaces()) {
+        for (const member of space.members()) if (member.userId === accountId) space.moderation.expelSuspended(member);
+      }
+    });
     this.moderation = platform.moderation;
     this.captions = new CaptionService(
       {
