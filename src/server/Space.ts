@@ -7,7 +7,7 @@
 import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../shared/errors.js';
 import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
-import type { RequestPolicy, Role, SpacePolicy } from '../shared/roles.js';
+import type { RequestPolicy, SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { StageProducer } from './egress/StageTap.js';
@@ -21,6 +21,7 @@ import { SpaceView } from './SpaceView.js';
 import { SpeakerQueue } from './SpeakerQueue.js';
 import { SpeakingTracker } from './SpeakingTracker.js';
 import { Stage } from './Stage.js';
+import type { MemberRecord } from './store/repositories/SpaceRepository.js';
 
 export type SpaceEvents = {
   /** The Space ended and released its router; it can be forgotten. */
@@ -37,18 +38,7 @@ export type SpaceEvents = {
 
 /** What a restart brings back of a Space (SpaceRecorder keeps it in the store). */
 export interface RestoredState {
-  members: Array<{
-    memberId: string;
-    userId: string;
-    displayName: string;
-    role: Role;
-    muted: boolean;
-    canRequest: boolean;
-    stageSince: number;
-    joinedAt: number;
-    resumeHash: string;
-    invitation: { as: 'speaker' | 'cohost'; from: string } | null;
-  }>;
+  members: MemberRecord[];
   queue: ReadonlyArray<{ memberId: string; raisedAt: number }>;
   banned: readonly string[];
   talkTimeMs: Record<string, number>;
