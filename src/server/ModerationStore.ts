@@ -14,6 +14,8 @@ export class ModerationStore {
   readonly #logger: Logger | undefined;
   /** Block lists by the blocking identity (an account id, or an anonymous id). */
   readonly #blocks = new Map<string, Map<string, string>>();
+  /** The last thousand reports made since this process started (all reports are in the store). */
+  readonly #recentReports: Report[] = [];
   /** Writes on their way to the store. */
   readonly #pending = new Set<Promise<unknown>>();
 
@@ -53,12 +55,15 @@ export class ModerationStore {
 
   report(report: Omit<Report, 'id' | 'at'>): Report {
     const stored: Report = { id: randomUUID(), at: new Date().toISOString(), ...report };
+    this.#recentReports.push(stored);
+    if (this.#recentReports.length > 1000) this.#recentReports.shift();
     if (this.#store) this.#write('report', this.#store.repos.moderation.report(stored));
     return stored;
   }
 
-  async reports(): Promise<Report[]> {
-    return this.#store ? this.#store.repos.moderation.reports() : [];
+  /** Reports made since this process started; every report is in the store (`repos.moderation.reports()`). */
+  reports(): readonly Report[] {
+    return this.#recentReports;
   }
 
   async flush(): Promise<void> {
