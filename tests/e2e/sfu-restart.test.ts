@@ -29,7 +29,7 @@ function writeBeeps(path: string, seconds: number): void {
 
 /** The headless studio (studio host with its embedded SFU) as its own process; resolves once it serves. */
 function startStudioProcess(dataDir: string, port: number): Promise<{ child: ChildProcess; url: URL; readyAt: number }> {
-  const child = spawn(process.execPath, [HEADLESS, '--port', String(port), '--workers', '1', '--log-level', 'warn', '--grace-ms', '30000'], {
+  const child = spawn(process.execPath, [HEADLESS, '--port', String(port), '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', '--grace-ms', '30000'], {
     env: { ...process.env, HOSTLINE_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,7 +13,7 @@ import { makeTempDir } from '../support/tempDir';
 const CLI = join(import.meta.dirname, '..', '..', 'out', 'main', 'sfu.js');
 
 function startCli(port: number, dataDir: string, graceMs: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--workers', '1', '--data-dir', dataDir, '--grace-ms', String(graceMs)], {
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--workers', '1', '--rtc-port', '0', '--data-dir', dataDir, '--grace-ms', String(graceMs)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {
