@@ -13,7 +13,8 @@ import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { useServerNow } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
-import { ConsoleMeter } from './console/ConsoleMeter';
+import { formatClock } from '../ui/format';
+import { Meter } from '../ui/Meter';
 import { ConsolePanel } from './console/ConsolePanel';
 import { RecordingLibrary } from './recording/RecordingLibrary';
 import { RecordingPanel } from './recording/RecordingPanel';
@@ -42,11 +43,7 @@ function useElapsed(since: number | undefined): string {
     return () => clearInterval(timer);
   }, [since]);
   if (!since) return '0:00';
-  const s = Math.max(0, Math.floor((now - since) / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+  return formatClock((now - since) / 1000);
 }
 
 export function StudioApp() {
@@ -272,7 +269,7 @@ export function StudioApp() {
               ))}
             </select>
           </label>
-          <ConsoleMeter tap={engine?.processedMeter} label="Level" />
+          <Meter tap={engine?.processedMeter} label="Level" />
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -334,7 +331,7 @@ export function StudioApp() {
                   <option key={d.deviceId} value={d.deviceId}>{d.label}</option>
                 ))}
               </select>
-              <ConsoleMeter tap={engine?.processedMeter} label="To stage" />
+              <Meter tap={engine?.processedMeter} label="To stage" />
               <div className="actions">
                 <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
                   {muted ? 'Unmute' : 'Mute'}

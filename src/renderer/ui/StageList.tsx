@@ -2,7 +2,7 @@
 // and, for hosts, talk time and the moderation actions they may take on each person.
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
 import { mayActOn, type Role } from '../../shared/roles';
-import { formatDuration } from './format';
+import { formatClock } from './format';
 
 const ROLE_LABEL = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker', listener: 'Listener' } as const;
 
@@ -62,7 +62,7 @@ export function StageList({
             {m.memberId === selfId ? ' (you)' : ''}
           </span>
           <span className={`role role-${m.role}`}>{ROLE_LABEL[m.role]}</span>
-          {talk && <span className="talk-time" title="Talk time">{formatDuration(talk[m.memberId] ?? 0)}</span>}
+          {talk && <span className="talk-time" title="Talk time">{formatClock((talk[m.memberId] ?? 0) / 1000)}</span>}
           <span className="stage-state" data-testid="stage-state">{stateLabel(m)}</span>
           {onAction && selfId && (
             <span className="stage-actions">

@@ -20,10 +20,9 @@ import {
 import { TypedEmitter } from '../../../shared/TypedEmitter';
 import { segmentsAround, type ChainActivity, type LocalStageId } from '../dsp/ProcessingChain';
 import chainWorkletUrl from './console-chain.worklet.ts?worker&url';
-import meterWorkletUrl from './console-meter.worklet.ts?worker&url';
 import { AudioDevices, MicrophoneInput, type AudioDevice, type DeviceLists, type MediaDevicesLike } from './devices';
-import type { ChainCommand, ChainProcessorOptions, ChainReport, MeterProcessorOptions } from './messages';
-import { MeterTap } from './MeterTap';
+import { connectMeter, loadMeterWorklet, MeterTap } from '../meter/MeterTap';
+import type { ChainCommand, ChainProcessorOptions, ChainReport } from './messages';
 import { RemoteSpeakers } from './RemoteSpeakers';
 import { VoiceDetector } from './voice';
 
@@ -37,6 +36,9 @@ export type ConsoleEngineEvents = {
   activity: [activity: ChainActivity];
   speaking: [speaking: boolean];
 };
+
+/** The host's own meters: a reading every 20 ms, with loudness. */
+const CONSOLE_METER = { loudness: true, periodMs: 20 } as const;
 
 /** AudioContext with the output-device API Chromium has (not yet in TypeScript's DOM lib). */
 type SinkableContext = AudioContext & { setSinkId?(id: string): Promise<void> };
@@ -134,7 +136,7 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     if (this.#started) throw new Error('the console is already started');
     this.#started = true;
     const c = this.context;
-    await Promise.all([c.audioWorklet.addModule(chainWorkletUrl), c.audioWorklet.addModule(meterWorkletUrl)]);
+    await Promise.all([c.audioWorklet.addModule(chainWorkletUrl), loadMeterWorklet(c)]);
     const [before, after] = segmentsAround(this.#settings.chain.order);
     const segment = (stages: LocalStageId[]) => {
       const processorOptions: ChainProcessorOptions = { settings: this.#settings.chain, stages };
@@ -156,8 +158,8 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.#tail.connect(this.#voiceTap);
     this.#sendGate.connect(this.#send);
     this.#sendGate.connect(this.#monitor).connect(c.destination);
-    this.#meter(this.#head, this.inputMeter);
-    this.#meter(this.#sendGate, this.processedMeter);
+    connectMeter(this.#head, this.inputMeter, CONSOLE_METER);
+    connectMeter(this.#sendGate, this.processedMeter, CONSOLE_METER);
     this.#applyTalkGate();
     this.#applyMonitor();
     await this.devices.refresh();
@@ -240,22 +242,6 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.#source?.disconnect();
     this.#source = this.context.createMediaStreamSource(stream);
     this.#source.connect(this.#head);
-  }
-
-  #meter(input: AudioNode, tap: MeterTap): void {
-    const processorOptions: MeterProcessorOptions = { loudness: true };
-    const node = new AudioWorkletNode(this.context, 'hostline-console-meter', {
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      outputChannelCount: [1],
-      processorOptions,
-    });
-    tap.listen(node.port);
-    input.connect(node);
-    // A worklet only runs while it is pulled; a muted gain keeps it pulled without making sound.
-    const sink = this.context.createGain();
-    sink.gain.value = 0;
-    node.connect(sink).connect(this.context.destination);
   }
 
   #postChain(chain: ChainSettings): void {

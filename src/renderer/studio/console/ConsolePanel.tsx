@@ -15,7 +15,8 @@ import type { ConsoleEngine } from '../../audio/engine/ConsoleEngine';
 import type { AudioDevice, DeviceLists } from '../../audio/engine/devices';
 import type { RemoteSpeaker } from '../../audio/engine/RemoteSpeakers';
 import { ChainEditor } from './ChainEditor';
-import { ConsoleMeter } from './ConsoleMeter';
+import { formatClock } from '../../ui/format';
+import { Meter } from '../../ui/Meter';
 import { actionFor, comboFromEvent, conflictFor, formatCombo, isTyping, SHORTCUT_LABELS } from './shortcuts';
 import './console.css';
 
@@ -35,10 +36,6 @@ export interface ConsolePanelProps {
 
 const HEADPHONES = /head(phone|set)|earbud|airpods|buds/i;
 
-function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 function useEngine<T>(engine: ConsoleEngine, read: () => T, events: Array<Parameters<ConsoleEngine['on']>[0]>): T {
   const [value, setValue] = useState(read);
@@ -189,8 +186,8 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
 
       <section className="console-block meters">
         <h3>Levels</h3>
-        <ConsoleMeter tap={engine.inputMeter} label="Mic in" testId="meter-input" />
-        <ConsoleMeter tap={engine.processedMeter} label="To stage" testId="meter-processed" />
+        <Meter tap={engine.inputMeter} label="Mic in" testId="meter-input" />
+        <Meter tap={engine.processedMeter} label="To stage" testId="meter-processed" />
         <div className="voice-row">
           <span className={`speaking-dot ${speaking ? 'on' : ''}`} data-testid="speaking-indicator" data-speaking={String(speaking)} />
           <span>{speaking ? 'Speaking' : 'Not speaking'}</span>
@@ -239,8 +236,8 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
             <li key={r.memberId} className="remote" data-testid="remote-speaker">
               <span className={`ring ${r.activity.speaking ? 'on' : ''}`}>{r.displayName.slice(0, 1).toUpperCase()}</span>
               <span className="remote-name">{r.displayName}</span>
-              <ConsoleMeter tap={r.meter} label="" loudness={false} />
-              <span className="talk-time" title="Talk time">{clock(r.activity.talkTimeMs)}</span>
+              <Meter tap={r.meter} label={r.displayName} loudness={false} compact />
+              <span className="talk-time" title="Talk time">{formatClock(r.activity.talkTimeMs / 1000)}</span>
             </li>
           ))}
         </ul>
@@ -263,7 +260,7 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
         </table>
         {markers.length > 0 && (
           <p className="markers" data-testid="markers">
-            Markers: {markers.map((t) => clock(t - (startedAt ?? markers[0]!))).join(', ')}
+            Markers: {markers.map((t) => formatClock((t - (startedAt ?? markers[0]!)) / 1000)).join(', ')}
           </p>
         )}
       </section>

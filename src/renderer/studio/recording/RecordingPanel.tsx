@@ -4,10 +4,11 @@ import { useEffect, useState } from 'react';
 import type { Shortcuts } from '../../../shared/console-settings';
 import type { RecordingStatus } from '../../../shared/recording';
 import type { StudioApi } from '../../../shared/studio-api';
+import { attempt } from '../../attempt';
 import { Recorder, type RecorderConsole, type RecorderState } from '../../recording/Recorder';
 import type { RoomClient } from '../../room/RoomClient';
 import { actionFor } from '../console/shortcuts';
-import { clock } from './format';
+import { formatClock } from '../../ui/format';
 import './recording.css';
 
 declare global {
@@ -35,7 +36,7 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
       recorder.on('state', setState),
       recorder.on('status', setStatus),
       recorder.on('stopped', (summary, reason) => {
-        setMessage(reason ? `Recording stopped: ${reason}. What was recorded is saved.` : summary ? `Saved “${summary.title}” (${clock(summary.durationSec)}).` : undefined);
+        setMessage(reason ? `Recording stopped: ${reason}. What was recorded is saved.` : summary ? `Saved “${summary.title}” (${formatClock(summary.durationSec)}).` : undefined);
       }),
       studio.onRecordingStatus(setStatus),
     ];
@@ -55,14 +56,7 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
     return () => window.removeEventListener('keydown', down);
   }, [recorder, shortcuts]);
 
-  async function run(action: () => Promise<unknown>) {
-    setMessage(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
-  }
+  const run = (action: () => Promise<unknown>) => attempt(action, setMessage);
 
   const active = state === 'recording' || state === 'paused';
   return (
@@ -95,7 +89,7 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
       </div>
       {active && status && (
         <p className="recording-status" data-testid="record-status">
-          <span className={state === 'recording' ? 'rec-live' : 'rec-paused'}>{state === 'recording' ? '● REC' : 'Ⅱ PAUSED'}</span> {clock(status.seconds)} ·{' '}
+          <span className={state === 'recording' ? 'rec-live' : 'rec-paused'}>{state === 'recording' ? '● REC' : 'Ⅱ PAUSED'}</span> {formatClock(status.seconds)} ·{' '}
           {status.tracks} tracks · {markers} {markers === 1 ? 'marker' : 'markers'}
           {status.minutesLeft !== undefined && <> · disk: {status.minutesLeft > 600 ? `${Math.floor(status.minutesLeft / 60)} h` : `${Math.floor(status.minutesLeft)} min`} left</>}
         </p>
