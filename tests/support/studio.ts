@@ -24,7 +24,7 @@ export async function goLive(host: Page, studio: StudioHost, name: string, title
   await host.getByTestId('host-name').fill(name);
   await host.getByTestId('space-title-input').fill(title);
   await eventually(async () => {
-    if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
+    if ((await host.locator('[data-testid=mic-select] option:not([value=""])').count()) === 0) throw new Error('no microphone listed yet');
   }, 15_000);
   await host.getByTestId('go-live').click();
   return host.getByTestId('share-link').inputValue({ timeout: 15_000 });

@@ -1,37 +1,26 @@
 // The production console: devices, the processing chain, meters, voice activity, monitoring, speakers on
-// stage, presets and shortcuts. Rendering only: the ConsoleEngine does the audio and owns the state.
+// stage, presets and shortcuts. Rendering only: the ConsoleEngine does the audio, the StudioSession owns
+// device choice, markers and the shortcut router; this panel shows their state and calls them.
 import { useEffect, useState } from 'react';
-import {
-  BUILT_IN_PRESETS,
-  SHORTCUT_ACTIONS,
-  type ConsoleSettings,
-  type ShortcutAction,
-  type Shortcuts,
-  type UserPreset,
-} from '../../../shared/console-settings';
+import { BUILT_IN_PRESETS, type ConsoleSettings, type UserPreset } from '../../../shared/console-settings';
 import type { Settings } from '../../../shared/settings';
 import type { StudioApi } from '../../../shared/studio-api';
 import type { ConsoleEngine } from '../../audio/engine/ConsoleEngine';
-import type { AudioDevice, DeviceLists } from '../../audio/engine/devices';
 import type { RemoteSpeaker } from '../../audio/engine/RemoteSpeakers';
-import { ChainEditor } from './ChainEditor';
 import { formatClock } from '../../ui/format';
 import { Meter } from '../../ui/Meter';
-import { actionFor, comboFromEvent, conflictFor, formatCombo, isTyping, SHORTCUT_LABELS } from './shortcuts';
+import type { Studio } from '../createStudio';
+import { MicrophonePicker } from '../MicrophonePicker';
+import { formatCombo } from '../shortcuts/combos';
+import { useShortcuts, useStudioState } from '../useStudio';
+import { ChainEditor } from './ChainEditor';
 import './console.css';
 
 export interface ConsolePanelProps {
+  session: Studio;
   engine: ConsoleEngine;
   studio: StudioApi;
   settings: Settings;
-  /** Mutes the host on the Stage (server side); absent before going live. */
-  onMuteSelf?: () => void;
-  /** Approves the first raised hand in the speaker queue; absent before going live. */
-  onApproveNext?: () => void;
-  /** Mutes everyone on stage the host may act on; absent before going live. */
-  onMuteAll?: () => void;
-  /** When the Space started (ms since epoch), for marker times. */
-  startedAt?: number;
 }
 
 const HEADPHONES = /head(phone|set)|earbud|airpods|buds/i;
@@ -48,19 +37,15 @@ function useEngine<T>(engine: ConsoleEngine, read: () => T, events: Array<Parame
   return value;
 }
 
-export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNext, onMuteAll, startedAt }: ConsolePanelProps) {
+export function ConsolePanel({ session, engine, studio, settings }: ConsolePanelProps) {
+  const { outputs, outputId, markers, pushToTalkHeld: pttHeld } = useStudioState(session);
+  const router = session.shortcuts;
+  useShortcuts(router);
   const consoleSettings = useEngine(engine, () => engine.settings, ['settings']);
-  const lists = useEngine<DeviceLists>(engine, () => engine.devices.lists, ['devices']);
-  const input = useEngine<AudioDevice | undefined>(engine, () => engine.microphone.device, ['input']);
   const speaking = useEngine(engine, () => engine.voice.speaking, ['speaking']);
   const activity = useEngine(engine, () => engine.activity, ['activity']);
-  const [outputId, setOutputId] = useState(engine.outputDeviceId);
   const [remotes, setRemotes] = useState<RemoteSpeaker[]>(engine.remotes.list());
-  const [shortcuts, setShortcuts] = useState<Shortcuts>(settings.shortcuts);
   const [presets, setPresets] = useState<UserPreset[]>(settings.consolePresets);
-  const [markers, setMarkers] = useState<number[]>([]);
-  const [capturing, setCapturing] = useState<ShortcutAction>();
-  const [pttHeld, setPttHeld] = useState(false);
   const [, tick] = useState(0);
 
   useEffect(() => engine.remotes.on('changed', setRemotes), [engine]);
@@ -73,61 +58,6 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
   async function apply(next: ConsoleSettings) {
     await engine.configure(next);
     await studio.updateSettings({ console: next }).catch(() => undefined);
-  }
-
-  // Shortcuts: one listener on the window; typing in a field never triggers them.
-  useEffect(() => {
-    const down = (e: KeyboardEvent) => {
-      if (capturing) {
-        const combo = comboFromEvent(e);
-        if (!combo) return;
-        e.preventDefault();
-        const taken = conflictFor(combo, capturing, shortcuts);
-        const next = { ...shortcuts, ...(taken ? { [taken]: null } : {}), [capturing]: combo };
-        setShortcuts(next);
-        setCapturing(undefined);
-        void studio.updateSettings({ shortcuts: next }).catch(() => undefined);
-        return;
-      }
-      if (isTyping(e.target)) return;
-      const action = actionFor(e, shortcuts);
-      if (!action) return;
-      e.preventDefault();
-      if (action === 'pushToTalk') {
-        if (!e.repeat) {
-          engine.setPushToTalkHeld(true);
-          setPttHeld(true);
-        }
-      } else if (!e.repeat && action === 'muteSelf') onMuteSelf?.();
-      else if (!e.repeat && action === 'approveNextRequest') onApproveNext?.();
-      else if (!e.repeat && action === 'muteAll') onMuteAll?.();
-      else if (!e.repeat && action === 'addMarker') setMarkers((m) => [...m, Date.now()]);
-    };
-    const up = (e: KeyboardEvent) => {
-      if (actionFor(e, shortcuts) === 'pushToTalk') {
-        engine.setPushToTalkHeld(false);
-        setPttHeld(false);
-      }
-    };
-    window.addEventListener('keydown', down);
-    window.addEventListener('keyup', up);
-    return () => {
-      window.removeEventListener('keydown', down);
-      window.removeEventListener('keyup', up);
-    };
-  }, [capturing, shortcuts, engine, onMuteSelf, onApproveNext, onMuteAll, studio]);
-
-  async function chooseInput(id: string) {
-    const device = lists.inputs.find((d) => d.deviceId === id);
-    await engine.setInput(device);
-    await studio.updateSettings({ inputDevice: device ? { deviceId: device.deviceId, label: device.label } : null });
-  }
-
-  async function chooseOutput(id: string) {
-    const device = lists.outputs.find((d) => d.deviceId === id);
-    await engine.setOutput(device);
-    setOutputId(device?.deviceId ?? '');
-    await studio.updateSettings({ outputDevice: device ? { deviceId: device.deviceId, label: device.label } : null });
   }
 
   function choosePreset(name: string) {
@@ -144,7 +74,8 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
     await apply({ ...consoleSettings, presetName: name });
   }
 
-  const outputLabel = lists.outputs.find((d) => d.deviceId === outputId)?.label ?? 'System default';
+  const outputLabel = outputs.find((d) => d.deviceId === outputId)?.label ?? 'System default';
+  const capturing = router.capturing;
   const onSpeakers = consoleSettings.listeningOn === 'speakers' || !HEADPHONES.test(outputLabel);
   const talking = engine.talking;
 
@@ -152,18 +83,12 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
     <div className="console-panel" data-testid="console-panel">
       <section className="console-block devices">
         <h3>Devices</h3>
-        <label>
-          Microphone
-          <select data-testid="console-input" value={input?.deviceId ?? ''} onChange={(e) => void chooseInput(e.target.value)}>
-            <option value="">System default</option>
-            {lists.inputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
-          </select>
-        </label>
+        <MicrophonePicker session={session} />
         <label>
           You hear the Space on
-          <select data-testid="console-output" value={outputId} onChange={(e) => void chooseOutput(e.target.value)}>
+          <select data-testid="console-output" value={outputId} onChange={(e) => void session.chooseOutput(e.target.value)}>
             <option value="">System default</option>
-            {lists.outputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
+            {outputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}
           </select>
         </label>
         <div className="segmented" role="radiogroup" aria-label="What you listen on">
@@ -191,7 +116,7 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
         <div className="voice-row">
           <span className={`speaking-dot ${speaking ? 'on' : ''}`} data-testid="speaking-indicator" data-speaking={String(speaking)} />
           <span>{speaking ? 'Speaking' : 'Not speaking'}</span>
-          <span className={`talk-state ${talking ? '' : 'off'}`} data-testid="talk-state">{talking ? 'mic open' : consoleSettings.pushToTalk ? `hold ${formatCombo(shortcuts.pushToTalk)} to talk` : 'mic closed'}</span>
+          <span className={`talk-state ${talking ? '' : 'off'}`} data-testid="talk-state">{talking ? 'mic open' : consoleSettings.pushToTalk ? `hold ${formatCombo(router.comboOf('pushToTalk'))} to talk` : 'mic closed'}</span>
           {pttHeld && <span className="ptt">PTT</span>}
         </div>
         <label className="toggle">
@@ -247,12 +172,12 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
         <h3>Shortcuts</h3>
         <table>
           <tbody>
-            {SHORTCUT_ACTIONS.map((action) => (
-              <tr key={action}>
-                <td>{SHORTCUT_LABELS[action]}</td>
-                <td><kbd>{capturing === action ? 'press a key…' : formatCombo(shortcuts[action])}</kbd></td>
+            {router.bindings().map(({ id, label }) => (
+              <tr key={id}>
+                <td>{label}</td>
+                <td><kbd data-testid={`shortcut-${id}`}>{capturing === id ? 'press a key…' : formatCombo(router.comboOf(id))}</kbd></td>
                 <td>
-                  <button className="small" onClick={() => setCapturing(capturing === action ? undefined : action)}>{capturing === action ? 'Cancel' : 'Change'}</button>
+                  <button className="small" onClick={() => router.capture(capturing === id ? undefined : id)}>{capturing === id ? 'Cancel' : 'Change'}</button>
                 </td>
               </tr>
             ))}
@@ -260,7 +185,7 @@ export function ConsolePanel({ engine, studio, settings, onMuteSelf, onApproveNe
         </table>
         {markers.length > 0 && (
           <p className="markers" data-testid="markers">
-            Markers: {markers.map((t) => formatClock((t - (startedAt ?? markers[0]!)) / 1000)).join(', ')}
+            Markers: {markers.map((at) => formatClock(at)).join(', ')}
           </p>
         )}
       </section>
