@@ -41,7 +41,7 @@ try {
   await host.getByTestId('share-link').waitFor({ timeout: 15000 });
   await host.getByTestId('stage-gate-on').click();
   // Wait for a moment of speech, so the meters and the speaking light show something.
-  await host.waitForFunction(() => window.hostlineConsole?.voice.speaking === true, undefined, { timeout: 30000 });
+  await host.waitForFunction(() => globalThis.hostlineConsole?.voice.speaking === true, undefined, { timeout: 30000 });
   await host.waitForTimeout(600);
   await host.screenshot({ path: 'docs/console-live.png', fullPage: true });
   await host.getByTestId('console-panel').locator('.chain-block').screenshot({ path: 'docs/console-chain.png' });

@@ -75,4 +75,8 @@ app.whenReady().then(async () => {
   app.on('window-all-closed', () => {
     void host.close().then(() => app.quit());
   });
+}).catch((error: unknown) => {
+  // A studio that cannot start its embedded SFU says why and quits rather than showing a dead window.
+  console.error('the studio could not start', error);
+  app.exit(1);
 });

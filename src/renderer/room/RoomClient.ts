@@ -2,7 +2,7 @@
 // Stage (one consumer per producer), sends one microphone track while its owner is on the Stage, and
 // comes back on its own after a dropped connection (resume within the server's grace period).
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
-import { Device, types as msc } from 'mediasoup-client';
+import { Device, type types as msc } from 'mediasoup-client';
 import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
 import type { JoinedSpace, ProducerInfo, RequestData, RequestType, ResponseMap } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
@@ -97,13 +97,13 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       this.safeEmit('speaking', memberIds);
     });
     this.signaling.on('space.reactions', (burst) => this.safeEmit('reactions', burst));
-    this.signaling.on('producer.added', (info) => this.#enqueue(() => this.#consume(info)));
+    this.signaling.on('producer.added', (info) => void this.#enqueue(() => this.#consume(info)));
     this.signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId));
     this.signaling.on('producer.removed', ({ producerId }) => {
       for (const remote of this.#remote.values()) if (remote.producerId === producerId) this.#dropConsumer(remote.consumerId);
     });
     this.signaling.on('space.mediarestart', ({ routerRtpCapabilities }) => {
-      this.#enqueue(() => this.#restartMedia(routerRtpCapabilities as msc.RtpCapabilities));
+      void this.#enqueue(() => this.#restartMedia(routerRtpCapabilities as msc.RtpCapabilities));
     });
     this.signaling.on('space.ended', ({ reason }) => this.#finish('ended', reason));
     this.signaling.on('space.removed', ({ reason }) => this.#finish('removed', reason));
@@ -240,8 +240,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#userToken = joined.userToken;
     await this.#loadDevice(joined.routerRtpCapabilities as msc.RtpCapabilities);
     this.#onState(joined.snapshot);
-    for (const producer of joined.producers) this.#enqueue(() => this.#consume(producer));
-    if (this.#micTrack && isOnStage(joined.role)) this.#enqueue(() => this.#produce());
+    for (const producer of joined.producers) void this.#enqueue(() => this.#consume(producer));
+    if (this.#micTrack && isOnStage(joined.role)) void this.#enqueue(() => this.#produce());
     await this.#mediaChain;
   }
 
@@ -258,7 +258,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       this.#sendTransport?.close();
       this.#sendTransport = undefined;
     }
-    if (isOnStage(role) && !isOnStage(previous) && this.#micTrack) this.#enqueue(() => this.#produce());
+    if (isOnStage(role) && !isOnStage(previous) && this.#micTrack) void this.#enqueue(() => this.#produce());
     this.safeEmit('rolechanged', role, previous);
   }
 

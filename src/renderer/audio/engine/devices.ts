@@ -86,7 +86,6 @@ export type MicrophoneEvents = {
 
 /** The open microphone: which device, which browser processing, and the fallback when it disappears. */
 export class MicrophoneInput extends TypedEmitter<MicrophoneEvents> {
-  readonly #devices: AudioDevices;
   readonly #media: MediaDevicesLike;
   #stream: MediaStream | undefined;
   /** The device asked for; undefined means the system default. */
@@ -98,7 +97,6 @@ export class MicrophoneInput extends TypedEmitter<MicrophoneEvents> {
 
   constructor(devices: AudioDevices, media: MediaDevicesLike, browser: BrowserProcessing) {
     super();
-    this.#devices = devices;
     this.#media = media;
     this.#browser = browser;
     this.#offDevices = devices.on('changed', ({ inputs }) => {

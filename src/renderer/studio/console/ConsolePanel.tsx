@@ -32,7 +32,7 @@ function useEngine<T>(engine: ConsoleEngine, read: () => T, events: Array<Parame
     setValue(read());
     const offs = events.map((event) => engine.on(event, () => setValue(read())));
     return () => offs.forEach((off) => off());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- read and events are fixed per call site; resubscribe only for a new engine
   }, [engine]);
   return value;
 }

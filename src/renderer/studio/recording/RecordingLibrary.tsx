@@ -29,7 +29,7 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
     return studio.onRecordingStatus((status) => {
       if (status.state === 'idle') void refresh();
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refresh is recreated every render; subscribe once per studio
   }, [studio]);
 
   // A recording still open in main whose page went away (reload, renderer crash) gets no more audio:
