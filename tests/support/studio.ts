@@ -7,7 +7,7 @@ import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
-/** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
+/** The studio host with its embedded SFU on a free loopback port, settings and recordings kept in `dir`. */
 export function startTestStudio(dir: string): Promise<StudioHost> {
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
@@ -15,6 +15,7 @@ export function startTestStudio(dir: string): Promise<StudioHost> {
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
+    recordingsDir: join(dir, 'recordings'),
   });
 }
 
