@@ -1,12 +1,12 @@
 // Moderation through the real path: muting (one, all; only the speaker can unmute), removal with a
 // ban, block lists that keep people out of the blocker's future spaces, reports, and reactions.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
 import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
+import { testDir } from '../support/tempDir';
 
 describe('moderation', () => {
   let server: TestServer;
@@ -61,7 +61,7 @@ describe('moderation', () => {
   });
 
   it('a host’s block list removes the person now and keeps them out of that host’s later spaces', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-moderation-'));
+    const dataDir = testDir('hostline-moderation-');
     server = await startTestServer({ dataDir });
     f = await buildSpace(server.wsUrl, { speakers: ['pest'], listeners: ['fan'] });
     const pestToken = f.people.pest!.userToken!;
@@ -88,7 +88,7 @@ describe('moderation', () => {
   });
 
   it('a report is stored with who, when, why and the space', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-reports-'));
+    const dataDir = testDir('hostline-reports-');
     server = await startTestServer({ dataDir });
     f = await buildSpace(server.wsUrl, { speakers: ['loud'], listeners: ['fan'], title: 'Evening show' });
     const { reportId } = await f.people.fan!.request('member.report', { memberId: f.id('loud'), reason: '  hate speech at 12:30 ' });

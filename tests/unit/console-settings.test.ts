@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsService } from '../../src/main/services/SettingsService';
 import { BUILT_IN_PRESETS, ChainSettingsSchema, defaultConsoleSettings, DEFAULT_SHORTCUTS, VOICE_PRESET } from '../../src/shared/console-settings';
 import { segmentsAround } from '../../src/renderer/audio/dsp/ProcessingChain';
+import { testDir } from '../support/tempDir';
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'hostline-console-settings-')), 'settings.json');
+const file = () => join(testDir('hostline-console-settings-'), 'settings.json');
 
 describe('console settings', () => {
   it('starts with the Voice preset, and remembers the chain, presets and shortcuts for the next start', () => {

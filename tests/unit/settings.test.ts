@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsError, SettingsService } from '../../src/main/services/SettingsService';
+import { testDir } from '../support/tempDir';
 import { defaultSettings } from '../../src/shared/settings';
 
 function tempFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'hostline-settings-')), 'settings.json');
+  return join(testDir('hostline-settings-'), 'settings.json');
 }
 
 describe('SettingsService', () => {
