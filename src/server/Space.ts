@@ -1,6 +1,6 @@
 // A Space: one mediasoup router, the Members in it, the Stage, the speaker queue, and the rules that
-// govern them. It owns the truth about who may do what; every change goes through a method here that
-// checks the actor first, so a refused request changes nothing.
+// govern them. Connection has checked the sender's role and their authority over any target (from the
+// request's declaration); the methods here check the state, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
@@ -247,8 +247,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.scheduleStateBroadcast();
   }
 
-  approve(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  approve(actor: Member, target: Member): void {
     if (!this.#queue.has(target.id)) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     this.#assertRoomFor('speaker');
     this.#queue.answer(target.id, Date.now());
@@ -256,16 +255,14 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#logger.info('request approved', { memberId: target.id, by: actor.id });
   }
 
-  decline(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  decline(_actor: Member, target: Member): void {
     if (!this.#queue.answer(target.id, Date.now())) {
       throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     }
     this.scheduleStateBroadcast();
   }
 
-  moveHand(actor: Member, targetId: string, direction: 'up' | 'down'): number {
-    const target = this.#target(actor, targetId);
+  moveHand(_actor: Member, target: Member, direction: 'up' | 'down'): number {
     const position = this.#queue.move(target.id, direction);
     if (position === undefined) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     this.scheduleStateBroadcast();
@@ -274,9 +271,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   // ---- the stage ------------------------------------------------------------------------------------
 
-  invite(actor: Member, targetId: string, as: 'speaker' | 'cohost'): void {
+  invite(actor: Member, target: Member, as: 'speaker' | 'cohost'): void {
     if (as === 'cohost' && actor.role !== 'host') throw new ProtocolError('forbidden', 'only the host invites co-hosts');
-    const target = this.#target(actor, targetId);
     if (target.role !== 'listener') throw new ProtocolError('conflict', `${target.displayName} is already on stage`);
     this.#assertRoomFor(as);
     target.invitation = { as, from: actor.displayName };
@@ -302,28 +298,24 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#setRole(member, 'listener');
   }
 
-  removeFromStage(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  removeFromStage(_actor: Member, target: Member): void {
     if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
     this.#setRole(target, 'listener');
   }
 
-  promote(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  promote(_actor: Member, target: Member): void {
     if (target.role !== 'speaker') throw new ProtocolError('conflict', 'only a speaker on stage can become a co-host');
     this.#assertRoomFor('cohost');
     this.#setRole(target, 'cohost');
   }
 
-  demote(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  demote(_actor: Member, target: Member): void {
     if (target.role !== 'cohost') throw new ProtocolError('conflict', `${target.displayName} is not a co-host`);
     // A demoted co-host stays on stage as a speaker when there is room, else goes to the audience.
     this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener');
   }
 
-  transferHost(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  transferHost(actor: Member, target: Member): void {
     if (target.role !== 'cohost') throw new ProtocolError('conflict', 'the host role goes to a co-host');
     target.role = 'host';
     actor.role = 'cohost';
@@ -333,8 +325,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   // ---- moderation -----------------------------------------------------------------------------------
 
-  async mute(actor: Member, targetId: string): Promise<void> {
-    const target = this.#target(actor, targetId);
+  async mute(_actor: Member, target: Member): Promise<void> {
     if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
     await this.setMuted(target, true);
   }
@@ -352,25 +343,20 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.scheduleStateBroadcast();
   }
 
-  removeFromSpace(actor: Member, targetId: string, reason = 'a host removed you from this space'): void {
-    const target = this.#target(actor, targetId);
+  removeFromSpace(actor: Member, target: Member, reason = 'a host removed you from this space'): void {
     this.#banned.add(target.userId);
     target.push('space.removed', { reason });
     this.#logger.info('member removed from space', { memberId: target.id, by: actor.id });
     this.#remove(target, 'removed');
   }
 
-  block(actor: Member, targetId: string): void {
-    const target = this.#members.get(targetId);
-    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+  block(actor: Member, target: Member): void {
     this.#moderation.block(actor.userId, { userId: target.userId, displayName: target.displayName });
     // The host's block list keeps people out of the host's spaces, this one included.
-    if (actor.role === 'host' && mayActOn('host', target.role)) this.removeFromSpace(actor, targetId, 'the host has blocked you');
+    if (actor.role === 'host' && mayActOn('host', target.role)) this.removeFromSpace(actor, target, 'the host has blocked you');
   }
 
-  report(actor: Member, targetId: string, reason: string): string {
-    const target = this.#members.get(targetId);
-    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+  report(actor: Member, target: Member, reason: string): string {
     return this.#moderation.report({
       spaceId: this.id,
       spaceTitle: this.title,
@@ -588,16 +574,6 @@ export class Space extends TypedEmitter<SpaceEvents> {
   #blockedByHosts(userId: string): boolean {
     const hosts = new Set([this.hostUserId, ...this.members().filter((m) => m.role === 'host').map((m) => m.userId)]);
     return [...hosts].some((hostUserId) => this.#moderation.isBlocked(hostUserId, userId));
-  }
-
-  /** The member an action targets, checked against the actor's authority over them. */
-  #target(actor: Member, targetId: string): Member {
-    const target = this.#members.get(targetId);
-    if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');
-    if (!mayActOn(actor.role, target.role)) {
-      throw new ProtocolError('forbidden', `a ${actor.role} may not act on the ${target.role}`);
-    }
-    return target;
   }
 
   #count(role: Role): number {

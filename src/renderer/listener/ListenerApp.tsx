@@ -8,7 +8,8 @@ import type { MeterOptions } from '../audio/meter/messages';
 import { attempt } from '../attempt';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import type { ResponseMap } from '../../shared/protocol';
+import { can, type ResponseMap } from '../../shared/protocol';
+import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
 import { RequestError } from '../room/SignalingClient';
@@ -47,7 +48,7 @@ async function prepare(invite: string): Promise<Prepared> {
   const mix = context.createGain();
   const levelMeter = new MeterTap();
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
-  const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
+  const client = new RoomClient({ wsUrl, clientName: 'listener page', userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
   const [, preview] = await Promise.all([
     loadMeterWorklet(context).then(() => void connectMeter(mix, levelMeter, LISTENER_METER)),
     // A preview failing (space ended) is reported by the join itself.
@@ -206,7 +207,7 @@ export function ListenerApp() {
   }
 
   const you = snapshot?.you;
-  const onStage = you && you.role !== 'listener';
+  const onStage = you && isOnStage(you.role);
 
   return (
     <div className="app listener">
@@ -268,10 +269,12 @@ export function ListenerApp() {
                   <Meter tap={micMeter} label="Your microphone" loudness={false} compact />
                   {you.muted && <p data-testid="muted-note">Your microphone is muted.</p>}
                   <div className="actions">
-                    <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
-                      {you.muted ? 'Unmute' : 'Mute'}
-                    </button>
-                    <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>
+                    {can(you.role, 'producer.pause') && (
+                      <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
+                        {you.muted ? 'Unmute' : 'Mute'}
+                      </button>
+                    )}
+                    {can(you.role, 'stage.leave') && <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>}
                   </div>
                 </>
               ) : you.hand ? (

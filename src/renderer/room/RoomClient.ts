@@ -4,7 +4,7 @@
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
 import { Device, type types as msc } from 'mediasoup-client';
 import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
-import type { JoinedSpace, ProducerInfo, RequestData, RequestType, ResponseMap } from '../../shared/protocol';
+import type { JoinedSpace, ProducerInfo, Reply, RequestInput, RequestType } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
@@ -52,6 +52,8 @@ export interface RoomClientOptions {
   deviceOptions?: ConstructorParameters<typeof Device>[0];
   /** Identity from an earlier join, so blocks and bans follow the same person. */
   userToken?: string;
+  /** What this client is, for the server's logs ("studio", "listener page"). */
+  clientName?: string;
   /** Backoff between reconnection attempts, ms; the last value repeats. */
   reconnectDelaysMs?: number[];
   /** Give up reconnecting after this long, ms. */
@@ -86,7 +88,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     super();
     this.#options = options;
     this.#userToken = options.userToken;
-    this.signaling = new SignalingClient(options.wsUrl, options.createSocket);
+    this.signaling = new SignalingClient(options.wsUrl, options.createSocket, options.clientName);
     this.signaling.on('space.state', (snapshot) => this.#onState(snapshot));
     this.signaling.on('space.speaking', ({ memberIds }) => {
       if (this.#snapshot) {
@@ -138,7 +140,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
-  request<T extends RequestType>(type: T, data: RequestData<T>): Promise<ResponseMap[T]> {
+  request<T extends RequestType>(type: T, data: RequestInput<T>): Promise<Reply<T>> {
     return this.signaling.request(type, data);
   }
 
@@ -147,7 +149,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
-  ): Promise<ResponseMap['space.create']> {
+  ): Promise<Reply<'space.create'>> {
     return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
   }
 
@@ -155,7 +157,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
    * Looks at the Space before joining and prepares the media device for it, so that joining later only
    * has to set up transports.
    */
-  async preview(token: string): Promise<ResponseMap['space.preview']> {
+  async preview(token: string): Promise<Reply<'space.preview'>> {
     const preview = await this.request('space.preview', { token });
     await this.#loadDevice(preview.routerRtpCapabilities as msc.RtpCapabilities);
     return preview;
@@ -202,11 +204,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     else producer.resume();
   }
 
-  raiseHand(): Promise<ResponseMap['queue.raise']> {
+  raiseHand(): Promise<Reply<'queue.raise'>> {
     return this.request('queue.raise', {});
   }
 
-  lowerHand(): Promise<ResponseMap['queue.lower']> {
+  lowerHand(): Promise<Reply<'queue.lower'>> {
     return this.request('queue.lower', {});
   }
 
@@ -417,7 +419,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (this.#finished) break;
       try {
         await this.signaling.connect();
-      } catch {
+      } catch (error) {
+        // The server came back speaking another protocol version: retrying cannot help.
+        if (error instanceof RequestError && error.code === 'version_mismatch') {
+          this.#reconnecting = false;
+          this.#finished = true;
+          this.safeEmit('disconnected', error.message);
+          return;
+        }
         continue;
       }
       try {

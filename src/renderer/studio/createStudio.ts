@@ -14,7 +14,7 @@ export function createStudio(): Studio {
   const session: Studio = new StudioSession({
     studio,
     createEngine: (settings) => new ConsoleEngine(settings),
-    createRoom: (options) => new RoomClient(options),
+    createRoom: (options) => new RoomClient({ ...options, clientName: 'studio' }),
     createRecorder: (engine, room, hostName) => new Recorder(studio, engine, room, hostName),
     tokens: localStorage,
     keys: window,

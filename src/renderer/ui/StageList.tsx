@@ -1,7 +1,8 @@
 // The Stage as everyone sees it: host, co-hosts, speakers, with speaking rings, live and muted state,
 // and, for hosts, talk time and the moderation actions they may take on each person.
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
-import { mayActOn, type Role } from '../../shared/roles';
+import { can, type RequestType } from '../../shared/protocol';
+import type { Role } from '../../shared/roles';
 import { formatClock } from './format';
 
 const ROLE_LABEL = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker', listener: 'Listener' } as const;
@@ -19,17 +20,31 @@ const ACTION_LABEL: Record<StageAction, string> = {
   report: 'Report',
 };
 
-/** The actions `viewer` may take on `member`; the server checks each again. */
+/** The request each action sends. */
+const REQUEST_OF: Record<StageAction, RequestType> = {
+  mute: 'member.mute',
+  toAudience: 'stage.remove',
+  promote: 'cohost.promote',
+  demote: 'cohost.demote',
+  makeHost: 'host.transfer',
+  remove: 'member.remove',
+  block: 'member.block',
+  report: 'member.report',
+};
+
+/** The actions `viewer` may take on `member`, by the protocol's own rules (`can`); the server checks each again. */
 export function stageActions(viewer: Role, member: StageMember, selfId: string): StageAction[] {
   if (member.memberId === selfId) return [];
-  if (!mayActOn(viewer, member.role)) return ['report'];
-  const actions: StageAction[] = [];
-  if (!member.muted && member.live) actions.push('mute');
-  actions.push('toAudience');
-  if (viewer === 'host' && member.role === 'speaker') actions.push('promote');
-  if (viewer === 'host' && member.role === 'cohost') actions.push('demote', 'makeHost');
-  actions.push('remove', 'block', 'report');
-  return actions;
+  const allowed = (action: StageAction) => can(viewer, REQUEST_OF[action], member.role);
+  // Someone the viewer may not moderate can only be reported.
+  if (!allowed('remove')) return allowed('report') ? ['report'] : [];
+  const offered: StageAction[] = [];
+  if (!member.muted && member.live) offered.push('mute');
+  offered.push('toAudience');
+  if (member.role === 'speaker') offered.push('promote');
+  if (member.role === 'cohost') offered.push('demote', 'makeHost');
+  offered.push('remove', 'block', 'report');
+  return offered.filter(allowed);
 }
 
 function stateLabel(m: StageMember): string {

@@ -2,6 +2,7 @@
 // the recording, the requests to speak, the host's own mute, and the console. Every action calls the
 // StudioSession; this only renders its state.
 import { useState } from 'react';
+import { can } from '../../../shared/protocol';
 import type { StudioApi } from '../../../shared/studio-api';
 import type { ConsoleEngine } from '../../audio/engine/ConsoleEngine';
 import type { Recorder } from '../../recording/Recorder';
@@ -29,7 +30,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
   const serverNow = useServerNow(snapshot);
   const [copied, setCopied] = useState<string>();
   const muted = snapshot.you.muted;
-  const isHost = snapshot.you.role === 'host';
+  const role = snapshot.you.role;
 
   async function copy(text: string | undefined, what: string) {
     if (!text) return;
@@ -67,7 +68,8 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
         </section>
         <section className="card">
           <h2>Audience</h2>
-          <AudiencePanel room={room} isHost={isHost} listenerCount={snapshot.listenerCount} onAction={(action, memberId) => void session.audienceAction(action, memberId)} />
+          {/* Inviting a co-host is the host's, like promoting one. */}
+          <AudiencePanel room={room} isHost={can(role, 'cohost.promote')} listenerCount={snapshot.listenerCount} onAction={(action, memberId) => void session.audienceAction(action, memberId)} />
         </section>
       </div>
       <div className="column">
@@ -87,8 +89,8 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
             <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void session.toggleMute()}>
               {muted ? 'Unmute' : 'Mute'}
             </button>
-            <button data-testid="mute-all" onClick={() => void session.muteAll()}>Mute all</button>
-            {isHost && (
+            {can(role, 'stage.muteAll') && <button data-testid="mute-all" onClick={() => void session.muteAll()}>Mute all</button>}
+            {can(role, 'space.end') && (
               <button data-testid="end-space" className="danger" onClick={() => void session.endSpace()}>End space</button>
             )}
           </div>
