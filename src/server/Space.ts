@@ -5,7 +5,7 @@ import type { types as ms } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import { rateMicCheck, type MicCheck, type MicCheckFigures } from '../shared/mic-check.js';
-import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
+import type { EventMap, EventType, ProducerInfo, StageCause, StageChange } from '../shared/protocol.js';
 import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
@@ -29,6 +29,8 @@ const STATE_BROADCAST_MS = 100;
 const REACTION_BROADCAST_MS = 250;
 /** Hosts' talk-time view refreshes at most this often while people speak. */
 const HOST_REFRESH_MS = 1000;
+/** Stage changes kept for members who come back after a dropped connection. */
+const STAGE_LOG_SIZE = 500;
 
 /** What every member's snapshot shares, computed once per broadcast. */
 interface CommonState {
@@ -79,6 +81,9 @@ export class Space extends TypedEmitter<SpaceEvents> {
   /** Reactions waiting for the next folded broadcast. */
   #reactions: ReactionBurst = { counts: {}, recent: [] };
   #reactionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The latest Stage changes, oldest first, numbered by `seq`. */
+  readonly #stageLog: StageChange[] = [];
+  #stageSeq = 0;
 
   constructor(init: SpaceInit) {
     super();
@@ -181,6 +186,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (isOnStage(member.role)) member.stageSince = Date.now();
     this.#members.set(member.id, member);
     this.#logger.info('member joined', { memberId: member.id, role: member.role });
+    this.#announce(member, null, member.role, 'joined', member.id);
     this.scheduleStateBroadcast();
     return member;
   }
@@ -209,8 +215,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.id,
       setTimeout(() => {
         this.#graceTimers.delete(member.id);
-        if (member.role === 'host') this.#hostGone(member, 'the host did not come back');
-        else this.#remove(member, 'did not come back');
+        if (member.role === 'host') this.#hostGone(member, 'the host did not come back', 'dropped');
+        else this.#remove(member, 'did not come back', 'dropped', null);
       }, this.#graceMs),
     );
     this.scheduleStateBroadcast();
@@ -218,8 +224,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   /** Leaving on purpose. A host leaving hands over to a co-host, or ends the Space. */
   leave(member: Member): void {
-    if (member.role === 'host') this.#hostGone(member, 'the host left');
-    else this.#remove(member, 'left');
+    if (member.role === 'host') this.#hostGone(member, 'the host left', 'left');
+    else this.#remove(member, 'left', 'left', member.id);
   }
 
   // ---- the speaker queue ----------------------------------------------------------------------------
@@ -251,8 +257,17 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (!this.#queue.has(target.id)) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     this.#assertRoomFor('speaker');
     this.#queue.answer(target.id, Date.now());
-    this.#setRole(target, 'speaker');
+    this.#setRole(target, 'speaker', 'approved', actor.id);
     this.#logger.info('request approved', { memberId: target.id, by: actor.id });
+  }
+
+  /** Approves whoever is first in the queue now; returns them. */
+  approveNext(actor: Member): Member {
+    const next = this.#queue.entries()[0];
+    const target = next && this.#members.get(next.memberId);
+    if (!target) throw new ProtocolError('conflict', 'nobody is waiting to speak');
+    this.approve(actor, target);
+    return target;
   }
 
   decline(_actor: Member, target: Member): void {
@@ -276,6 +291,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (target.role !== 'listener') throw new ProtocolError('conflict', `${target.displayName} is already on stage`);
     this.#assertRoomFor(as);
     target.invitation = { as, from: actor.displayName };
+    target.invitedBy = actor.id;
     // An invitation counts as the host's permission to ask, whatever the policy.
     target.canRequest = true;
     this.scheduleStateBroadcast();
@@ -285,34 +301,36 @@ export class Space extends TypedEmitter<SpaceEvents> {
     const invitation = member.invitation;
     if (!invitation) throw new ProtocolError('conflict', 'you have no invitation to answer');
     if (accept) this.#assertRoomFor(invitation.as);
+    const invitedBy = member.invitedBy;
     member.invitation = null;
+    member.invitedBy = null;
     if (accept) {
       this.#queue.remove(member.id);
-      this.#setRole(member, invitation.as);
+      this.#setRole(member, invitation.as, 'invited', invitedBy);
     } else {
       this.scheduleStateBroadcast();
     }
   }
 
   stepDown(member: Member): void {
-    this.#setRole(member, 'listener');
+    this.#setRole(member, 'listener', 'stepped_down', member.id);
   }
 
-  removeFromStage(_actor: Member, target: Member): void {
+  removeFromStage(actor: Member, target: Member): void {
     if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
-    this.#setRole(target, 'listener');
+    this.#setRole(target, 'listener', 'moved_to_audience', actor.id);
   }
 
-  promote(_actor: Member, target: Member): void {
+  promote(actor: Member, target: Member): void {
     if (target.role !== 'speaker') throw new ProtocolError('conflict', 'only a speaker on stage can become a co-host');
     this.#assertRoomFor('cohost');
-    this.#setRole(target, 'cohost');
+    this.#setRole(target, 'cohost', 'promoted', actor.id);
   }
 
-  demote(_actor: Member, target: Member): void {
+  demote(actor: Member, target: Member): void {
     if (target.role !== 'cohost') throw new ProtocolError('conflict', `${target.displayName} is not a co-host`);
     // A demoted co-host stays on stage as a speaker when there is room, else goes to the audience.
-    this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener');
+    this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener', 'demoted', actor.id);
   }
 
   transferHost(actor: Member, target: Member): void {
@@ -320,6 +338,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
     target.role = 'host';
     actor.role = 'cohost';
     this.#logger.info('host transferred', { from: actor.id, to: target.id });
+    this.#announce(target, 'cohost', 'host', 'host_transferred', actor.id);
+    this.#announce(actor, 'host', 'cohost', 'host_transferred', actor.id);
     this.scheduleStateBroadcast();
   }
 
@@ -347,7 +367,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#banned.add(target.userId);
     target.push('space.removed', { reason });
     this.#logger.info('member removed from space', { memberId: target.id, by: actor.id });
-    this.#remove(target, 'removed');
+    this.#remove(target, 'removed', 'removed', actor.id);
   }
 
   block(actor: Member, target: Member): void {
@@ -508,7 +528,6 @@ export class Space extends TypedEmitter<SpaceEvents> {
           role: m.role,
           live: producer !== undefined,
           muted: m.muted,
-          speaking: this.#speaking?.isSpeaking(m.id) ?? false,
           connected: m.connected,
         };
       });
@@ -590,12 +609,14 @@ export class Space extends TypedEmitter<SpaceEvents> {
     }
   }
 
-  #setRole(member: Member, role: Role): void {
-    const wasOnStage = isOnStage(member.role);
+  #setRole(member: Member, role: Role, cause: StageCause, by: string | null): void {
+    const from = member.role;
+    const wasOnStage = isOnStage(from);
     member.role = role;
     if (isOnStage(role) && !wasOnStage) {
       member.stageSince = Date.now();
       member.invitation = null;
+      member.invitedBy = null;
       this.#queue.remove(member.id);
     }
     if (!isOnStage(role) && wasOnStage) {
@@ -603,12 +624,37 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.closeSending();
       member.muted = false;
     }
-    this.#logger.info('role changed', { memberId: member.id, role });
+    this.#logger.info('role changed', { memberId: member.id, role, cause });
+    this.#announce(member, from, role, cause, by);
     this.scheduleStateBroadcast();
   }
 
+  /** Tells everyone about a change that touches the Stage, at once, and keeps it for resumers. */
+  #announce(member: Member, from: Role | null, to: Role | null, cause: StageCause, by: string | null): void {
+    if (!(from && isOnStage(from)) && !(to && isOnStage(to))) return;
+    const change: StageChange = { seq: ++this.#stageSeq, at: Date.now(), memberId: member.id, displayName: member.displayName, from, to, cause, by };
+    this.#stageLog.push(change);
+    if (this.#stageLog.length > STAGE_LOG_SIZE) this.#stageLog.shift();
+    this.broadcast('stage.changed', change);
+  }
+
+  /** The number of the latest Stage change. */
+  get stageSeq(): number {
+    return this.#stageSeq;
+  }
+
+  /** The Stage changes after `seq`, oldest first (as many as are still kept). */
+  stageChangesSince(seq: number): StageChange[] {
+    return this.#stageLog.filter((change) => change.seq > seq);
+  }
+
+  /** Who is speaking now, by member id. */
+  speakingNow(): string[] {
+    return this.members().filter((m) => this.#speaking?.isSpeaking(m.id)).map((m) => m.id);
+  }
+
   /** The host is gone for good: the longest-serving co-host takes over, or the Space ends. */
-  #hostGone(host: Member, why: string): void {
+  #hostGone(host: Member, why: string, cause: 'left' | 'dropped'): void {
     const successor = this.members()
       .filter((m) => m.role === 'cohost')
       .sort((a, b) => Number(b.connected) - Number(a.connected) || a.stageSince - b.stageSince)[0];
@@ -619,16 +665,18 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#hostAwayUntil = null;
     successor.role = 'host';
     this.#logger.info('host succession', { from: host.id, to: successor.id, why });
-    this.#remove(host, why);
+    this.#announce(successor, 'cohost', 'host', 'succession', null);
+    this.#remove(host, why, cause, cause === 'left' ? host.id : null);
   }
 
-  #remove(member: Member, why: string): void {
+  #remove(member: Member, why: string, cause: 'left' | 'removed' | 'dropped', by: string | null): void {
     if (!this.#members.delete(member.id)) return;
     clearTimeout(this.#graceTimers.get(member.id));
     this.#graceTimers.delete(member.id);
     this.#queue.remove(member.id);
     member.close();
     this.#logger.info('member left', { memberId: member.id, role: member.role, why });
+    this.#announce(member, member.role, null, cause, by);
     this.safeEmit('memberleft', member);
     this.scheduleStateBroadcast();
   }

@@ -10,9 +10,10 @@ import type { Feature, RequestSpec } from './protocol/define.js';
 import * as features from './protocol/features.js';
 import type { JoinedSpaceSchema } from './protocol/space.js';
 import type { ProducerInfoSchema } from './protocol/media.js';
+import type { StageChangeSchema } from './protocol/stage.js';
 
 /** Both ends say it in `hello`; a server speaking another version refuses the connection. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** A frame larger than this is refused with `too_large` before it is parsed. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** The close code of a connection refused for speaking another protocol version. */
@@ -66,6 +67,8 @@ export type EventMap = { [E in EventType]: EventData<E> };
 
 export type JoinedSpace = z.output<typeof JoinedSpaceSchema>;
 export type ProducerInfo = z.output<typeof ProducerInfoSchema>;
+export type StageChange = z.output<typeof StageChangeSchema>;
+export { STAGE_CAUSES, type StageCause } from './protocol/stage.js';
 
 export function isRequestType(type: string): type is RequestType {
   return Object.hasOwn(REQUESTS, type);

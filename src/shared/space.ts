@@ -20,8 +20,6 @@ export const StageMemberSchema = z.object({
   live: z.boolean(),
   /** True while this member's microphone is muted (by themselves or a host). */
   muted: z.boolean(),
-  /** True while the server hears them speak (audio level observer). */
-  speaking: z.boolean(),
   /** False while they are disconnected and may still come back (grace period). */
   connected: z.boolean(),
 });

@@ -86,7 +86,9 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     await host.getByTestId('record-start').click();
     await expect.poll(() => host.getByTestId('record-status').innerText(), { timeout: 10_000 }).toMatch(/REC.*2 tracks/);
     await host.waitForTimeout(3000);
-    await host.getByTestId('queue-approve').click();
+    // Approve next: the server picks the first raised hand and announces who came on stage.
+    await host.getByTestId('queue-approve-next').click();
+    await expect.poll(() => host.getByRole('status').allInnerTexts()).toContain('Grace is on stage.');
     await expect.poll(() => host.getByTestId('record-status').innerText(), { timeout: 15_000 }).toMatch(/3 tracks/);
     // Two cycles of each pattern after the guest is heard.
     await host.waitForTimeout(12_000);

@@ -86,6 +86,8 @@ const TABLE: Record<RequestType, Row> = {
     expect: row(F, F, F, 'ok'),
   },
   'queue.approve': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
+  // The World's queue is asker, listener, asker2: the first is approved.
+  'queue.approveNext': { data: () => ({}), expect: row('ok', 'ok', F, F) },
   'queue.decline': { data: (w) => ({ memberId: w.f.id('asker') }), expect: row('ok', 'ok', F, F) },
   'queue.move': { data: (w) => ({ memberId: w.f.id('asker'), direction: 'down' }), expect: row('ok', 'ok', F, F) },
   'stage.invite': { data: (w) => ({ memberId: w.f.id('audience'), as: 'speaker' }), expect: row('ok', 'ok', F, F) },

@@ -147,20 +147,25 @@ describe('StudioSession', () => {
     }
   });
 
-  it('approves the next request to speak: the first hand comes on stage, and with no hands the host is told', async () => {
+  it('approves the next request to speak as the server sees the queue, says who came on, and tells the host when nobody waits', async () => {
     const invite = await goLive(ctx.studio);
     const { session } = ctx.studio;
     const grace = await guest(ctx, invite, 'Grace', true);
     const linus = await guest(ctx, invite, 'Linus', true);
     await eventually(() => expect(session.state.snapshot!.host!.queue.map((q) => q.displayName)).toEqual(['Grace', 'Linus']));
+    // A reorder and an approval back to back: the approval follows the reorder, not an old snapshot.
+    const moved = session.queueAction('up', linus.memberId!);
     expect(await session.approveNext()).toBe(true);
-    await eventually(() => expect(grace.role).toBe('speaker'));
-    expect(linus.role).toBe('listener');
-    await eventually(() => expect(session.state.snapshot!.stage.map((m) => m.displayName)).toEqual(['Ada', 'Grace']));
-    await session.queueAction('decline', linus.memberId!);
+    expect(await moved).toBe(true);
+    expect(session.state.notice).toBe('Linus is on stage.');
+    await eventually(() => expect(linus.role).toBe('speaker'));
+    expect(grace.role).toBe('listener');
+    await eventually(() => expect(session.state.snapshot!.stage.map((m) => m.displayName)).toEqual(['Ada', 'Linus']));
+    await session.queueAction('decline', grace.memberId!);
     await eventually(() => expect(session.state.snapshot!.host!.queue).toEqual([]));
-    await session.approveNext();
-    expect(session.state.notice).toBe('Nobody is waiting to speak.');
+    expect(await session.approveNext()).toBe(true);
+    expect(session.state.notice).toMatch(/^Nobody to approve: /);
+    expect(session.state.error).toBeUndefined();
   });
 
   it('the shortcut keys act on the Space only when live, never while typing, and once per press', async () => {
@@ -228,7 +233,7 @@ describe('StudioSession', () => {
     expect(session.state.markers).toHaveLength(1);
   });
 
-  it('removing someone asks first, notes it on the recording, and they are out; a refusal is shown', async () => {
+  it('removing someone asks first, and they are out (the Stage change says so); a refusal is shown', async () => {
     const invite = await goLive(ctx.studio);
     const { session, dialogs } = ctx.studio;
     const grace = await guest(ctx, invite, 'Grace', true);
@@ -241,10 +246,11 @@ describe('StudioSession', () => {
     expect(dialogs.asked.at(-1)).toBe('Remove Grace from this space? They cannot come back.');
     expect(grace.role).toBe('speaker');
     const removed = new Promise<string>((resolve) => grace.on('removed', resolve));
+    const change = new Promise((resolve) => session.room!.on('stage', (c) => c.cause === 'removed' && resolve(c)));
     dialogs.confirms = [true];
     expect(await session.stageAction('remove', member)).toBe(true);
     expect(await removed).toMatch(/removed/);
-    expect(ctx.studio.recorder().notes).toEqual([`member.remove Grace ${member.memberId}`]);
+    expect(await change).toMatchObject({ memberId: member.memberId, from: 'speaker', to: null, by: session.room!.memberId });
     // The server refuses an action on someone who is gone; the host sees why, and the next success clears it.
     expect(await session.stageAction('mute', member)).toBe(false);
     expect(session.state.error).toEqual(expect.any(String));

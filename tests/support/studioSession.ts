@@ -68,14 +68,10 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
 export class NodeRecorder implements StudioRecorder {
   recording = false;
   markers = 0;
-  notes: string[] = [];
   stopped = 0;
   addMarker(): boolean {
     if (this.recording) this.markers++;
     return this.recording;
-  }
-  noteAction(type: string, memberId: string, name: string): void {
-    this.notes.push(`${type} ${name} ${memberId}`);
   }
   async stop(): Promise<void> {
     this.stopped++;

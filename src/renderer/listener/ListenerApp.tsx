@@ -8,7 +8,7 @@ import type { MeterOptions } from '../audio/meter/messages';
 import { attempt } from '../attempt';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import { can, type ResponseMap } from '../../shared/protocol';
+import { can, type ResponseMap, type StageChange } from '../../shared/protocol';
 import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
@@ -17,7 +17,7 @@ import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
-import { useSnapshot } from '../ui/useRoom';
+import { useSnapshot, useSpeaking } from '../ui/useRoom';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -57,6 +57,20 @@ async function prepare(invite: string): Promise<Prepared> {
   return { context, mix, levelMeter, client, preview };
 }
 
+/** What to tell a listener whose own place on the Stage changed, in the server's words for why. */
+function roleNotice(change: StageChange): string | undefined {
+  const { from, to, cause } = change;
+  if (!to) return undefined;
+  if (to === 'host') return 'You are the host now.';
+  if (isOnStage(to) && !(from && isOnStage(from))) {
+    return `${cause === 'approved' ? 'A host approved your request. ' : ''}You are on stage. Everyone hears you now.`;
+  }
+  if (to === 'listener') return cause === 'moved_to_audience' || cause === 'demoted' ? 'A host moved you back to the audience.' : 'You are back in the audience.';
+  if (cause === 'promoted') return 'You are a co-host now.';
+  if (cause === 'demoted') return 'You are a speaker again.';
+  return undefined;
+}
+
 function readLink(): { spaceId: string; invite: string | null } {
   const spaceId = window.location.pathname.split('/').filter(Boolean)[1] ?? '';
   const invite = new URLSearchParams(window.location.hash.slice(1)).get('invite');
@@ -68,6 +82,7 @@ export function ListenerApp() {
   const [phase, setPhase] = useState<Phase>('ready');
   const [room, setRoom] = useState<RoomClient>();
   const snapshot = useSnapshot(room);
+  const speaking = useSpeaking(room);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [endedReason, setEndedReason] = useState<string>();
@@ -119,10 +134,7 @@ export function ListenerApp() {
         player?.source.disconnect();
         players.delete(consumerId);
       });
-      client.on('rolechanged', (role, previous) => {
-        if (role === 'speaker' || role === 'cohost') setNotice(previous === 'listener' ? 'You are on stage. Everyone hears you now.' : undefined);
-        else if (role === 'listener') setNotice('You are back in the audience.');
-      });
+      client.on('rolechanged', (change) => setNotice(roleNotice(change)));
       client.on('ended', (reason) => {
         setEndedReason(reason);
         setPhase('ended');
@@ -249,7 +261,7 @@ export function ListenerApp() {
           <>
             <section className="card">
               <h2>On stage</h2>
-              <StageList snapshot={snapshot} selfId={room.memberId} onAction={onStageAction} />
+              <StageList snapshot={snapshot} speaking={speaking} selfId={room.memberId} onAction={onStageAction} />
               <ReactionFeed room={room} />
             </section>
             {you.invitation && (

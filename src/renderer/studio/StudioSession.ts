@@ -14,6 +14,7 @@ import { attempt, messageOf } from '../attempt';
 import type { ConsoleEngineEvents } from '../audio/engine/ConsoleEngine';
 import type { AudioDevice, DeviceLists } from '../audio/engine/devices';
 import type { RoomClient } from '../room/RoomClient';
+import { RequestError } from '../room/SignalingClient';
 import type { AudienceAction } from '../ui/AudiencePanel';
 import type { QueueAction } from '../ui/QueuePanel';
 import type { StageAction } from '../ui/StageList';
@@ -40,12 +41,10 @@ export interface StudioEngine {
   on<K extends keyof ConsoleEngineEvents>(event: K, listener: (...args: ConsoleEngineEvents[K]) => void): () => void;
 }
 
-/** What the session needs of the show's recorder (the real one is Recorder). */
+/** What the session needs of the show's recorder (the real one is Recorder, which follows the room itself). */
 export interface StudioRecorder {
   /** A marker on the timeline now; false when not recording. */
   addMarker(): boolean;
-  /** Something the host did that the timeline should say (a removal). */
-  noteAction(type: 'member.remove', memberId: string, name: string): void;
   stop(): Promise<unknown>;
 }
 
@@ -290,16 +289,21 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     return this.#act(() => this.#requireRoom().request('stage.muteAll', {}));
   }
 
-  /** Brings the first raised hand on stage. */
+  /**
+   * Brings the first raised hand on stage. The server decides who that is from the queue as it stands
+   * when the request arrives (a co-host's reorder a moment ago counts) and answers who came on stage.
+   */
   approveNext(): Promise<boolean> {
     return this.#act(async () => {
       const room = this.#requireRoom();
-      const next = room.snapshot?.host?.queue[0];
-      if (!next) {
-        this.#update({ notice: 'Nobody is waiting to speak.' });
-        return;
+      try {
+        const { displayName } = await room.approveNext();
+        this.#update({ notice: `${displayName} is on stage.` });
+      } catch (e) {
+        // Nobody waiting is not a failure, just nothing to do.
+        if (!(e instanceof RequestError && e.code === 'conflict')) throw e;
+        this.#update({ notice: `Nobody to approve: ${e.message}.` });
       }
-      await room.request('queue.approve', { memberId: next.memberId });
     });
   }
 
@@ -332,8 +336,6 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
           return room.request('host.transfer', { memberId });
         case 'remove':
           if (!dialogs.confirm(`Remove ${displayName} from this space? They cannot come back.`)) return;
-          // Snapshots cannot tell a removal from leaving; the recording's timeline should.
-          this.#recorder?.noteAction('member.remove', memberId, displayName);
           return room.request('member.remove', { memberId });
         case 'block':
           if (!dialogs.confirm(`Block ${displayName}? They leave now and cannot join spaces you host.`)) return;

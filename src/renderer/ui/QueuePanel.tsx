@@ -14,7 +14,7 @@ export function QueuePanel({
   snapshot: SpaceSnapshot;
   serverNow: number;
   onAction: (action: QueueAction, memberId: string) => void;
-  /** Approves whoever is first in line when the server gets the request. */
+  /** Approves whoever is first in the queue when the server gets the request. */
   onApproveNext: () => void;
 }) {
   const queue = snapshot.host?.queue ?? [];

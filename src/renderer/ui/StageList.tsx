@@ -47,19 +47,22 @@ export function stageActions(viewer: Role, member: StageMember, selfId: string):
   return offered.filter(allowed);
 }
 
-function stateLabel(m: StageMember): string {
+function stateLabel(m: StageMember, speaking: boolean): string {
   if (!m.connected) return 'reconnecting…';
   if (!m.live) return 'not sending';
   if (m.muted) return 'muted';
-  return m.speaking ? 'speaking' : 'on air';
+  return speaking ? 'speaking' : 'on air';
 }
 
 export function StageList({
   snapshot,
+  speaking,
   selfId,
   onAction,
 }: {
   snapshot: SpaceSnapshot;
+  /** Who the server hears speaking now (`useSpeaking`). */
+  speaking: ReadonlySet<string>;
   selfId?: string;
   onAction?: (action: StageAction, member: StageMember) => void;
 }) {
@@ -69,7 +72,7 @@ export function StageList({
     <ul className="stage" data-testid="stage">
       {snapshot.stage.map((m) => (
         <li key={m.memberId} className={`stage-member ${m.connected ? '' : 'away'}`} data-testid="stage-member" data-member-id={m.memberId}>
-          <span className={`avatar ${m.live && !m.muted ? 'avatar-live' : ''} ${m.speaking && !m.muted ? 'avatar-speaking' : ''}`}>
+          <span className={`avatar ${m.live && !m.muted ? 'avatar-live' : ''} ${speaking.has(m.memberId) && !m.muted ? 'avatar-speaking' : ''}`}>
             {m.displayName.slice(0, 1).toUpperCase()}
           </span>
           <span className="stage-name">
@@ -78,7 +81,7 @@ export function StageList({
           </span>
           <span className={`role role-${m.role}`}>{ROLE_LABEL[m.role]}</span>
           {talk && <span className="talk-time" title="Talk time">{formatClock((talk[m.memberId] ?? 0) / 1000)}</span>}
-          <span className="stage-state" data-testid="stage-state">{stateLabel(m)}</span>
+          <span className="stage-state" data-testid="stage-state">{stateLabel(m, speaking.has(m.memberId))}</span>
           {onAction && selfId && (
             <span className="stage-actions">
               {stageActions(viewer, m, selfId).map((action) => (

@@ -22,6 +22,11 @@ export const queueHandlers = handlersFor(queue, {
     return DONE;
   },
 
+  async 'queue.approveNext'({ space, member }) {
+    const approved = space.approveNext(member);
+    return { memberId: approved.id, displayName: approved.displayName };
+  },
+
   async 'queue.decline'({ space, member, target }) {
     space.decline(member, target);
     return DONE;

@@ -48,13 +48,13 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     };
   },
 
-  async 'space.resume'(ctx, { resumeToken }) {
+  async 'space.resume'(ctx, { resumeToken, lastStageSeq }) {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const found = ctx.sfu.resumable(resumeToken);
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
     const attachment = found.space.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
-    return joinedAnswer(ctx, found.space, found.member);
+    return joinedAnswer(ctx, found.space, found.member, lastStageSeq);
   },
 
   async 'space.leave'(ctx) {
@@ -82,7 +82,8 @@ export const spaceHandlers = handlersFor(spaceFeature, {
   },
 });
 
-function joinedAnswer(ctx: BaseContext, space: Space, member: Member): JoinedSpace {
+/** What a member needs on entering; `lastStageSeq` (on resume) asks for the Stage changes they missed. */
+function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageSeq?: number): JoinedSpace {
   return {
     memberId: member.id,
     spaceId: space.id,
@@ -90,6 +91,9 @@ function joinedAnswer(ctx: BaseContext, space: Space, member: Member): JoinedSpa
     routerRtpCapabilities: space.router.rtpCapabilities as RtpCapabilitiesWire,
     snapshot: space.snapshotFor(member),
     producers: space.producers().filter((p) => p.memberId !== member.id),
+    speaking: space.speakingNow(),
+    stageSeq: space.stageSeq,
+    stageChanges: lastStageSeq === undefined ? [] : space.stageChangesSince(lastStageSeq),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
   };

@@ -28,6 +28,15 @@ export const queue = feature({
     }),
     /** Hosts: bring the request on stage, turn it down, or move it in the queue. */
     'queue.approve': request({ data: MemberTarget, reply: Done, access: HOSTS, target: 'moderated' }),
+    /**
+     * Hosts: approve whoever is first in the queue now, as the server sees it (so a co-host's reorder a
+     * moment ago counts). Answers who came on stage; `conflict` when nobody is waiting.
+     */
+    'queue.approveNext': request({
+      data: NoData,
+      reply: z.object({ memberId: z.string(), displayName: z.string() }),
+      access: HOSTS,
+    }),
     'queue.decline': request({ data: MemberTarget, reply: Done, access: HOSTS, target: 'moderated' }),
     'queue.move': request({
       data: z.strictObject({ memberId: Id, direction: z.enum(['up', 'down']) }),

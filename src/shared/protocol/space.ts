@@ -7,6 +7,7 @@ import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.j
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
 import { ProducerInfoSchema } from './media.js';
+import { StageChangeSchema } from './stage.js';
 
 /** What joining (or resuming) answers: who you are in the Space and what you need to hear it. */
 export const JoinedSpaceSchema = z.object({
@@ -17,6 +18,12 @@ export const JoinedSpaceSchema = z.object({
   snapshot: SpaceSnapshotSchema,
   /** Producers already on the Stage, to consume right away. */
   producers: z.array(ProducerInfoSchema),
+  /** Who is speaking right now (later changes come as `space.speaking`). */
+  speaking: z.array(z.string()),
+  /** The number of the Space's latest Stage change; present it as `lastStageSeq` when resuming. */
+  stageSeq: z.number().int().min(0),
+  /** On resume: the Stage changes made while this member was away, oldest first. Empty on join. */
+  stageChanges: z.array(StageChangeSchema),
   /** Present with `space.resume` within the grace period to come back with the same role and place. */
   resumeToken: z.string(),
   /** Keep it and present it on later joins: it carries the same identity. */
@@ -65,7 +72,11 @@ export const space = feature({
     }),
     /** Come back after a dropped connection, within the grace period, with the same role and place. */
     'space.resume': request({
-      data: z.strictObject({ resumeToken: z.string().min(1).max(256) }),
+      data: z.strictObject({
+        resumeToken: z.string().min(1).max(256),
+        /** The last Stage change this client saw, so the answer carries the ones it missed. */
+        lastStageSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      }),
       reply: JoinedSpaceSchema,
       access: ANYONE,
     }),

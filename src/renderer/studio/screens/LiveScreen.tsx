@@ -10,7 +10,7 @@ import { AudiencePanel } from '../../ui/AudiencePanel';
 import { QueuePanel } from '../../ui/QueuePanel';
 import { ReactionFeed } from '../../ui/Reactions';
 import { StageList } from '../../ui/StageList';
-import { useServerNow } from '../../ui/useRoom';
+import { useServerNow, useSpeaking } from '../../ui/useRoom';
 import { ConsolePanel } from '../console/ConsolePanel';
 import type { Studio } from '../createStudio';
 import { RecordingPanel } from '../recording/RecordingPanel';
@@ -28,6 +28,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
   const { live, snapshot } = state;
   const room = session.room!;
   const serverNow = useServerNow(snapshot);
+  const speaking = useSpeaking(room);
   const [copied, setCopied] = useState<string>();
   const muted = snapshot.you.muted;
   const role = snapshot.you.role;
@@ -63,7 +64,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
       <div className="column">
         <section className="card stage-card">
           <h2>Stage</h2>
-          <StageList snapshot={snapshot} selfId={room.memberId} onAction={(action, member) => void session.stageAction(action, member)} />
+          <StageList snapshot={snapshot} speaking={speaking} selfId={room.memberId} onAction={(action, member) => void session.stageAction(action, member)} />
           <ReactionFeed room={room} />
         </section>
         <section className="card">
