@@ -38,6 +38,21 @@ describe('SettingsService', () => {
     expect(new SettingsService(new JsonFileSettingsStore(file)).get()).toEqual(defaultSettings());
   });
 
+  it('a patch changes only the fields it names, and every other setting stays as it was', () => {
+    const file = tempFile();
+    const service = new SettingsService(new JsonFileSettingsStore(file));
+    const chosen = service.update({
+      inputDevice: { deviceId: 'usb', label: 'USB Mic' },
+      consolePresets: [{ name: 'Late show', chain: defaultSettings().console.chain }],
+      shortcuts: { ...defaultSettings().shortcuts, addMarker: 'Alt+KeyM' },
+      console: { ...defaultSettings().console, voiceGate: true },
+    });
+    // Going live saves the name and title; nothing else may fall back to its default.
+    const after = service.update({ hostName: 'Ada', lastSpaceTitle: 'Friday call-in' });
+    expect(after).toEqual({ ...chosen, hostName: 'Ada', lastSpaceTitle: 'Friday call-in' });
+    expect(new SettingsService(new JsonFileSettingsStore(file)).get()).toEqual(after);
+  });
+
   it('tells listeners about changes', () => {
     const service = new SettingsService(new JsonFileSettingsStore(tempFile()));
     const seen: string[] = [];
