@@ -2,7 +2,7 @@
 // choice from one source, every host action and the keyboard shortcuts, as a host would check them:
 // by what the server and the other people in the Space see.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SHORTCUTS } from '../../src/shared/console-settings';
+import { BUILT_IN_PRESETS, DEFAULT_SHORTCUTS } from '../../src/shared/console-settings';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import { canGoLive } from '../../src/renderer/studio/StudioSession';
 import { eventually, fakeMicTrack, fakeRoom } from '../support/fakeRoom';
@@ -93,6 +93,38 @@ describe('StudioSession', () => {
     expect(await session.chooseMicrophone('')).toBe(true);
     expect(settings.get().inputDevice).toBeNull();
     expect(session.state.error).toBeUndefined();
+  });
+
+  it('console settings, headphones or speakers, and presets apply to the engine and are remembered', async () => {
+    const { session, settings, dialogs } = ctx.studio;
+    await session.open();
+    const engine = ctx.studio.engine();
+    expect(await session.configureConsole({ ...engine.settings, voiceGate: true })).toBe(true);
+    expect(engine.settings.voiceGate).toBe(true);
+    expect(settings.get().console.voiceGate).toBe(true);
+    // Headphones: no echo cancellation, so the microphone reopens without it.
+    const opened = engine.media.opened.length;
+    expect(await session.setListeningOn('headphones')).toBe(true);
+    expect(engine.settings).toMatchObject({ listeningOn: 'headphones', browser: { echoCancellation: false } });
+    expect(engine.media.opened.length).toBe(opened + 1);
+    expect(settings.get().console.listeningOn).toBe('headphones');
+    // A built-in preset's chain, then the host's own under a name they type.
+    expect(await session.choosePreset('Podcast studio')).toBe(true);
+    expect(engine.settings).toMatchObject({ presetName: 'Podcast studio', chain: BUILT_IN_PRESETS[1]!.chain });
+    dialogs.prompts = ['  Late show  '];
+    expect(await session.savePreset()).toBe(true);
+    expect(dialogs.asked.at(-1)).toBe('Name this preset [My voice]');
+    expect(session.state.presets.map((p) => p.name)).toEqual(['Late show']);
+    expect(settings.get()).toMatchObject({ consolePresets: [{ name: 'Late show', chain: BUILT_IN_PRESETS[1]!.chain }], console: { presetName: 'Late show' } });
+    // A built-in name cannot be taken, and nothing changes.
+    dialogs.prompts = ['Voice'];
+    expect(await session.savePreset()).toBe(false);
+    expect(session.state.error).toMatch(/built-in preset/);
+    expect(settings.get().consolePresets).toHaveLength(1);
+    // An invalid setting is refused by the settings service, and the host sees why.
+    expect(await session.configureConsole({ ...engine.settings, monitor: { enabled: true, volume: 7 } })).toBe(false);
+    expect(session.state.error).toMatch(/monitor/);
+    expect(settings.get().console.monitor.volume).toBeLessThanOrEqual(1);
   });
 
   it('session.goLive() creates the Space with the studio key, puts the host on stage sending, and remembers name and title', async () => {

@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import { FakeHandler, testFakeParameters } from 'mediasoup-client';
 import { SettingsService, type SettingsStore } from '../../src/main/services/SettingsService';
+import { BROWSER_PROCESSING_FOR, type ConsoleSettings } from '../../src/shared/console-settings';
 import type { Settings } from '../../src/shared/settings';
 import type { StudioApi } from '../../src/shared/studio-api';
 import { TypedEmitter } from '../../src/shared/TypedEmitter';
@@ -22,7 +23,8 @@ import { fakeMicTrack } from './fakeRoom';
 export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> implements StudioEngine {
   readonly media = new FakeMedia();
   readonly devices = new AudioDevices(this.media);
-  readonly microphone = new MicrophoneInput(this.devices, this.media, { echoCancellation: false, noiseSuppression: false, autoGainControl: false });
+  readonly microphone: MicrophoneInput;
+  settings: ConsoleSettings;
   readonly processedTrack = fakeMicTrack();
   outputDeviceId = '';
   /** Remote speakers the engine was asked to play, by member id. */
@@ -35,8 +37,10 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
     remove: (memberId: string) => void this.playing.delete(memberId),
   };
 
-  constructor() {
+  constructor(settings: ConsoleSettings) {
     super();
+    this.settings = settings;
+    this.microphone = new MicrophoneInput(this.devices, this.media, settings.browser);
     this.devices.on('changed', (lists) => this.safeEmit('devices', lists));
     this.microphone.on('stream', (_stream, device) => this.safeEmit('input', device));
     this.microphone.on('lost', ({ label }) => this.safeEmit('notice', `“${label}” was disconnected; the system default microphone is in use now. You stay on stage.`));
@@ -53,6 +57,16 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
   }
   async setOutput(device: AudioDevice | undefined): Promise<void> {
     this.outputDeviceId = device?.deviceId ?? '';
+  }
+  /** As the real engine: the view hears first, then the microphone reopens if its browser processing changed. */
+  async configure(next: ConsoleSettings): Promise<void> {
+    const previous = this.settings;
+    this.settings = next;
+    this.safeEmit('settings', next);
+    if (JSON.stringify(previous.browser) !== JSON.stringify(next.browser)) await this.microphone.setBrowserProcessing(next.browser);
+  }
+  setListeningOn(where: ConsoleSettings['listeningOn']): Promise<void> {
+    return this.configure({ ...this.settings, listeningOn: where, browser: { ...BROWSER_PROCESSING_FOR[where] } });
   }
   setPushToTalkHeld(held: boolean): void {
     this.pushToTalk.push(held);
@@ -126,8 +140,8 @@ export class ScriptedDialogs implements Dialogs {
     this.asked.push(message);
     return this.confirms.shift() ?? false;
   }
-  prompt(message: string): string | null {
-    this.asked.push(message);
+  prompt(message: string, initial?: string): string | null {
+    this.asked.push(initial === undefined ? message : `${message} [${initial}]`);
     return this.prompts.shift() ?? null;
   }
 }
@@ -198,7 +212,7 @@ export function nodeStudio(options: {
   const rooms: RoomClient[] = [];
   const session = new StudioSession<NodeConsoleEngine, NodeRecorder>({
     studio: nodeStudioApi(settings, () => options.endpoint),
-    createEngine: () => (engine = new NodeConsoleEngine()),
+    createEngine: (consoleSettings) => (engine = new NodeConsoleEngine(consoleSettings)),
     createRoom: ({ wsUrl, userToken }) => {
       const room = new RoomClient({
         wsUrl,

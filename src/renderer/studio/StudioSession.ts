@@ -4,7 +4,7 @@
 // live (the room client, the Stage, the share link), every host action on the Stage, the queue and the
 // audience, the recorder's lifetime and the keyboard shortcuts. React components render `state` and call
 // these methods; nothing here touches the DOM except through the ports it is given.
-import { SHORTCUT_ACTIONS, type ConsoleSettings, type Shortcuts } from '../../shared/console-settings';
+import { BUILT_IN_PRESETS, SHORTCUT_ACTIONS, type ConsoleSettings, type Shortcuts, type UserPreset } from '../../shared/console-settings';
 import type { RequestPolicy } from '../../shared/roles';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
@@ -31,12 +31,16 @@ export interface StudioEngine {
   readonly microphone: { readonly device: AudioDevice | undefined; readonly stream: MediaStream | undefined };
   /** What leaves the chain: the track the Stage receives. */
   readonly processedTrack: MediaStreamTrack;
+  /** The console's settings as they apply now. */
+  readonly settings: ConsoleSettings;
   readonly outputDeviceId: string;
   readonly remotes: { add(memberId: string, displayName: string, track: MediaStreamTrack): void; remove(memberId: string): void };
   start(device: AudioDevice | undefined): Promise<void>;
   setInput(device: AudioDevice | undefined): Promise<void>;
   setOutput(device: AudioDevice | undefined): Promise<void>;
   setPushToTalkHeld(held: boolean): void;
+  configure(next: ConsoleSettings): Promise<void>;
+  setListeningOn(where: ConsoleSettings['listeningOn']): Promise<void>;
   close(): Promise<void>;
   on<K extends keyof ConsoleEngineEvents>(event: K, listener: (...args: ConsoleEngineEvents[K]) => void): () => void;
 }
@@ -51,7 +55,8 @@ export interface StudioRecorder {
 /** Questions only the host can answer; window.confirm and window.prompt in the studio. */
 export interface Dialogs {
   confirm(message: string): boolean;
-  prompt(message: string): string | null;
+  /** Answers what the host typed (starting from `initial`), or null when they cancelled. */
+  prompt(message: string, initial?: string): string | null;
 }
 
 export interface StudioSessionPorts<E extends StudioEngine, R extends StudioRecorder> {
@@ -89,6 +94,8 @@ export interface StudioState {
   microphoneId: string;
   outputs: AudioDevice[];
   outputId: string;
+  /** The host's own chain presets (the built-in ones are BUILT_IN_PRESETS). */
+  presets: UserPreset[];
   live: LiveSpace | undefined;
   /** The Space as the host sees it, once live. */
   snapshot: SpaceSnapshot | undefined;
@@ -135,6 +142,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     microphoneId: '',
     outputs: [],
     outputId: '',
+    presets: [],
     live: undefined,
     snapshot: undefined,
     markers: [],
@@ -184,7 +192,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     // What the host typed while the settings loaded wins over what was saved.
     const hostName = this.#state.hostName || settings.hostName;
     this.identity.name = hostName;
-    this.#update({ phase: 'setup', settings, hostName, title: this.#state.title || settings.lastSpaceTitle });
+    this.#update({ phase: 'setup', settings, hostName, title: this.#state.title || settings.lastSpaceTitle, presets: settings.consolePresets });
     const engine = this.#ports.createEngine(settings.console);
     this.#engine = engine;
     engine.on('notice', (notice) => this.#update({ notice }));
@@ -235,6 +243,49 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       await engine.setOutput(device);
       this.#update({ outputId: engine.outputDeviceId });
       await this.#ports.studio.updateSettings({ outputDevice: device ? { deviceId: device.deviceId, label: device.label } : null });
+    });
+  }
+
+  // ---- the console's settings and presets -------------------------------------------------------
+
+  /** Applies console settings (chain, browser processing, gate, monitor, …) and remembers them. */
+  configureConsole(next: ConsoleSettings): Promise<boolean> {
+    return this.#act(async () => {
+      await this.#requireEngine().configure(next);
+      await this.#ports.studio.updateSettings({ console: next });
+    });
+  }
+
+  /** Headphones or speakers: the engine picks the matching browser processing; remembered. */
+  setListeningOn(where: ConsoleSettings['listeningOn']): Promise<boolean> {
+    return this.#act(async () => {
+      const engine = this.#requireEngine();
+      await engine.setListeningOn(where);
+      await this.#ports.studio.updateSettings({ console: engine.settings });
+    });
+  }
+
+  /** Loads a built-in preset's chain, or one of the host's. */
+  choosePreset(name: string): Promise<boolean> {
+    const preset = [...BUILT_IN_PRESETS, ...this.#state.presets].find((p) => p.name === name);
+    if (!preset) return Promise.resolve(false);
+    const current = this.#requireEngine().settings;
+    return this.configureConsole({ ...current, chain: structuredClone(preset.chain), presetName: preset.name });
+  }
+
+  /** Saves the chain as one of the host's presets, under a name they give (not a built-in one). */
+  savePreset(): Promise<boolean> {
+    return this.#act(async () => {
+      const current = this.#requireEngine().settings;
+      const suggested = current.presetName.startsWith('My ') ? current.presetName : 'My voice';
+      const name = this.#ports.dialogs.prompt('Name this preset', suggested)?.trim();
+      if (!name) return;
+      if (BUILT_IN_PRESETS.some((p) => p.name === name)) throw new Error(`“${name}” is a built-in preset; choose another name`);
+      const presets = [...this.#state.presets.filter((p) => p.name !== name), { name, chain: current.chain }];
+      await this.#ports.studio.updateSettings({ consolePresets: presets });
+      this.#update({ presets });
+      await this.#requireEngine().configure({ ...current, presetName: name });
+      await this.#ports.studio.updateSettings({ console: this.#requireEngine().settings });
     });
   }
 

@@ -18,7 +18,7 @@ export function createStudio(): Studio {
     createRecorder: (engine, room, hostName) => new Recorder(studio, engine, room, hostName),
     tokens: localStorage,
     keys: window,
-    dialogs: { confirm: (message) => window.confirm(message), prompt: (message) => window.prompt(message) },
+    dialogs: { confirm: (message) => window.confirm(message), prompt: (message, initial) => window.prompt(message, initial) },
   });
   // A key released while the window is in the background never sends its key up: let go of push to talk.
   window.addEventListener('blur', () => session.shortcuts.releaseAll());

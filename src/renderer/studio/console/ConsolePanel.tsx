@@ -1,10 +1,9 @@
 // The production console: devices, the processing chain, meters, voice activity, monitoring, speakers on
 // stage, presets and shortcuts. Rendering only: the ConsoleEngine does the audio, the StudioSession owns
-// device choice, markers and the shortcut router; this panel shows their state and calls them.
+// device choice, the console's settings and presets, markers and the shortcut router; this panel shows
+// their state and calls them.
 import { useEffect, useState } from 'react';
-import { BUILT_IN_PRESETS, type ConsoleSettings, type UserPreset } from '../../../shared/console-settings';
-import type { Settings } from '../../../shared/settings';
-import type { StudioApi } from '../../../shared/studio-api';
+import { BUILT_IN_PRESETS, type ConsoleSettings } from '../../../shared/console-settings';
 import type { ConsoleEngine } from '../../audio/engine/ConsoleEngine';
 import type { RemoteSpeaker } from '../../audio/engine/RemoteSpeakers';
 import { formatClock } from '../../ui/format';
@@ -19,8 +18,6 @@ import './console.css';
 export interface ConsolePanelProps {
   session: Studio;
   engine: ConsoleEngine;
-  studio: StudioApi;
-  settings: Settings;
 }
 
 const HEADPHONES = /head(phone|set)|earbud|airpods|buds/i;
@@ -37,15 +34,14 @@ function useEngine<T>(engine: ConsoleEngine, read: () => T, events: Array<Parame
   return value;
 }
 
-export function ConsolePanel({ session, engine, studio, settings }: ConsolePanelProps) {
-  const { outputs, outputId, markers, pushToTalkHeld: pttHeld } = useStudioState(session);
+export function ConsolePanel({ session, engine }: ConsolePanelProps) {
+  const { outputs, outputId, markers, presets, pushToTalkHeld: pttHeld } = useStudioState(session);
   const router = session.shortcuts;
   useShortcuts(router);
   const consoleSettings = useEngine(engine, () => engine.settings, ['settings']);
   const speaking = useEngine(engine, () => engine.voice.speaking, ['speaking']);
   const activity = useEngine(engine, () => engine.activity, ['activity']);
   const [remotes, setRemotes] = useState<RemoteSpeaker[]>(engine.remotes.list());
-  const [presets, setPresets] = useState<UserPreset[]>(settings.consolePresets);
   const [, tick] = useState(0);
 
   useEffect(() => engine.remotes.on('changed', setRemotes), [engine]);
@@ -55,24 +51,7 @@ export function ConsolePanel({ session, engine, studio, settings }: ConsolePanel
     return () => clearInterval(timer);
   }, []);
 
-  async function apply(next: ConsoleSettings) {
-    await engine.configure(next);
-    await studio.updateSettings({ console: next }).catch(() => undefined);
-  }
-
-  function choosePreset(name: string) {
-    const preset = [...BUILT_IN_PRESETS, ...presets].find((p) => p.name === name);
-    if (preset) void apply({ ...consoleSettings, chain: structuredClone(preset.chain), presetName: preset.name });
-  }
-
-  async function savePreset() {
-    const name = window.prompt('Name this preset', consoleSettings.presetName.startsWith('My ') ? consoleSettings.presetName : 'My voice')?.trim();
-    if (!name || BUILT_IN_PRESETS.some((p) => p.name === name)) return;
-    const next = [...presets.filter((p) => p.name !== name), { name, chain: consoleSettings.chain }];
-    setPresets(next);
-    await studio.updateSettings({ consolePresets: next });
-    await apply({ ...consoleSettings, presetName: name });
-  }
+  const apply = (next: ConsoleSettings) => session.configureConsole(next);
 
   const outputLabel = outputs.find((d) => d.deviceId === outputId)?.label ?? 'System default';
   const capturing = router.capturing;
@@ -93,7 +72,7 @@ export function ConsolePanel({ session, engine, studio, settings }: ConsolePanel
         </label>
         <div className="segmented" role="radiogroup" aria-label="What you listen on">
           {(['headphones', 'speakers'] as const).map((where) => (
-            <button key={where} className={consoleSettings.listeningOn === where ? 'selected' : ''} data-testid={`listening-${where}`} onClick={() => void engine.setListeningOn(where).then(() => studio.updateSettings({ console: engine.settings }))}>
+            <button key={where} className={consoleSettings.listeningOn === where ? 'selected' : ''} data-testid={`listening-${where}`} onClick={() => void session.setListeningOn(where)}>
               {where === 'headphones' ? 'Headphones' : 'Speakers'}
             </button>
           ))}
@@ -142,12 +121,12 @@ export function ConsolePanel({ session, engine, studio, settings }: ConsolePanel
       <section className="console-block chain-block">
         <div className="chain-title">
           <h3>Processing chain</h3>
-          <select data-testid="preset" value={consoleSettings.presetName} onChange={(e) => choosePreset(e.target.value)}>
+          <select data-testid="preset" value={consoleSettings.presetName} onChange={(e) => void session.choosePreset(e.target.value)}>
             <optgroup label="Presets">{BUILT_IN_PRESETS.map((p) => <option key={p.name}>{p.name}</option>)}</optgroup>
             {presets.length > 0 && <optgroup label="Yours">{presets.map((p) => <option key={p.name}>{p.name}</option>)}</optgroup>}
             {![...BUILT_IN_PRESETS, ...presets].some((p) => p.name === consoleSettings.presetName) && <option>{consoleSettings.presetName}</option>}
           </select>
-          <button className="small" onClick={() => void savePreset()}>Save as…</button>
+          <button className="small" onClick={() => void session.savePreset()}>Save as…</button>
         </div>
         <ChainEditor chain={consoleSettings.chain} activity={activity} onChange={(chain) => void apply({ ...consoleSettings, chain, presetName: consoleSettings.presetName.endsWith(' (edited)') ? consoleSettings.presetName : `${consoleSettings.presetName} (edited)` })} />
         <p className="hint">What leaves the chain is what the Stage hears and what is recorded.</p>

@@ -99,7 +99,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
       </div>
       {engine && state.settings && (
         <section className="console-live">
-          <ConsolePanel session={session} engine={engine} studio={studio} settings={state.settings} />
+          <ConsolePanel session={session} engine={engine} />
         </section>
       )}
     </main>

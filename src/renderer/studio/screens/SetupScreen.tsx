@@ -27,7 +27,7 @@ export function SetupScreen({ session, state, engine, studio }: { session: Studi
       </main>
       {engine && state.settings && (
         <section className="console-setup">
-          <ConsolePanel session={session} engine={engine} studio={studio} settings={state.settings} />
+          <ConsolePanel session={session} engine={engine} />
         </section>
       )}
       {state.phase === 'setup' && <RecordingLibrary studio={studio} />}
