@@ -5,6 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { CaptionService } from './captions/CaptionService.js';
 import { ModerationStore } from './ModerationStore.js';
 import { Space } from './Space.js';
 import { TokenSigner } from './tokens.js';
@@ -25,6 +26,7 @@ export class Sfu {
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
   readonly moderation: ModerationStore;
+  readonly captions: CaptionService;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
 
@@ -34,6 +36,17 @@ export class Sfu {
     this.pool = pool;
     this.tokens = new TokenSigner(config.tokenSecret);
     this.moderation = new ModerationStore(config.dataDir);
+    this.captions = new CaptionService(
+      {
+        engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
+        maxStreams: config.captionStreams,
+        workerScript: config.captionWorkerScript,
+        dataDir: config.dataDir,
+        nice: config.captionNice,
+        shedMs: config.captionShedMs,
+      },
+      logger,
+    );
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -93,7 +106,7 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited' }) {
+  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
     const hostUserId = this.identify(init.userToken, 'host');
@@ -112,6 +125,7 @@ export class Sfu {
       hostUserId,
     });
     await space.start();
+    this.captions.attach(space, init.captions ?? false);
     this.#spaces.set(id, space);
     space.once('ended', () => this.#spaces.delete(id));
     this.logger.info('space created', { spaceId: id, title: init.title });
@@ -144,6 +158,7 @@ export class Sfu {
 
   close(): void {
     for (const space of this.spaces()) space.end('the server is shutting down');
+    this.captions.close();
     this.pool.close();
   }
 }

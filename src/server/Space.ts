@@ -9,6 +9,7 @@ import type { EventMap, EventType, ProducerInfo, StageCause, StageChange } from 
 import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
+import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
 import { Member, type PushEvent } from './Member.js';
 import type { ModerationStore } from './ModerationStore.js';
@@ -20,6 +21,10 @@ export type SpaceEvents = {
   ended: [reason: string];
   /** A member is gone for good (left, removed, or their grace period ran out). */
   memberleft: [member: Member];
+  /** A member on the Stage started sending audio (the server's stage taps consume it). */
+  produceradded: [stageProducer: StageProducer];
+  /** The Space moved to a new media router after its worker died; producers are made again there. */
+  routerchanged: [router: ms.Router];
 };
 
 const ROLE_ORDER: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
@@ -132,6 +137,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     await this.start();
     this.#moving = false;
     this.#logger.warn('space moved to a new media router', { routerId: router.id });
+    this.safeEmit('routerchanged', router);
     this.broadcast('space.mediarestart', { routerRtpCapabilities: router.rtpCapabilities as EventMap['space.mediarestart']['routerRtpCapabilities'] });
     this.scheduleStateBroadcast();
   }
@@ -170,6 +176,11 @@ export class Space extends TypedEmitter<SpaceEvents> {
     return this.members().flatMap((m) =>
       [...m.producers.values()].map((p) => ({ producerId: p.id, memberId: m.id, displayName: m.displayName, paused: p.paused })),
     );
+  }
+
+  /** Every producer on the Stage, with the member sending it. */
+  stageProducers(): StageProducer[] {
+    return this.members().flatMap((m) => [...m.producers.values()].map((producer) => ({ producer, memberId: m.id, displayName: m.displayName })));
   }
 
   // ---- joining, leaving, resuming -------------------------------------------------------------------
@@ -426,6 +437,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       this.scheduleStateBroadcast();
     });
     await this.#speaking?.add(producer, member.id);
+    if (!producer.closed) this.safeEmit('produceradded', { producer, memberId: member.id, displayName: member.displayName });
     this.broadcast(
       'producer.added',
       { producerId: producer.id, memberId: member.id, displayName: member.displayName, paused: producer.paused },

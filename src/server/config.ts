@@ -27,8 +27,23 @@ const ConfigSchema = z
     graceMs: z.number().int().min(0).max(3_600_000),
     maxSpeakers: z.number().int().min(0).max(100),
     maxCohosts: z.number().int().min(0).max(10),
+    /** Live captions: the embedded pocketsphinx, or whisper.cpp with a model file the deployment supplies. */
+    captionEngine: z.enum(['pocketsphinx', 'whisper']),
+    captionWhisperModel: z.string().min(1).optional(),
+    /** Recognition streams the caption worker keeps at most (speakers captioned at the same moment). */
+    captionStreams: z.number().int().min(1).max(64),
+    /** The built caption worker script (tests point at their own build). */
+    captionWorkerScript: z.string().optional(),
+    /** How far behind a speaker's captions may fall before their audio is skipped to catch up, ms. */
+    captionShedMs: z.number().int().min(3000).max(600_000),
+    /** nice(1) value of the caption worker: 10 by default, so captions wait before audio ever does. */
+    captionNice: z.number().int().min(0).max(19),
   })
-  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' });
+  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
+  .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
+    message: 'the whisper caption engine needs --caption-whisper-model <ggml model file>',
+    path: ['captionWhisperModel'],
+  });
 
 export type ServerConfig = z.infer<typeof ConfigSchema>;
 
@@ -47,6 +62,11 @@ const OPTIONS = [
   { key: 'graceMs', flag: 'grace-ms', env: 'HOSTLINE_GRACE_MS', type: 'int', help: 'how long a dropped member keeps their place, and a dropped host their powers (default 60000)' },
   { key: 'maxSpeakers', flag: 'max-speakers', env: 'HOSTLINE_MAX_SPEAKERS', type: 'int', help: 'speakers on stage besides the host and co-hosts (default 10)' },
   { key: 'maxCohosts', flag: 'max-cohosts', env: 'HOSTLINE_MAX_COHOSTS', type: 'int', help: 'co-hosts per space (default 2)' },
+  { key: 'captionEngine', flag: 'caption-engine', env: 'HOSTLINE_CAPTION_ENGINE', type: 'string', help: 'pocketsphinx (embedded, default) | whisper (needs --caption-whisper-model)' },
+  { key: 'captionWhisperModel', flag: 'caption-whisper-model', env: 'HOSTLINE_CAPTION_WHISPER_MODEL', type: 'string', help: 'a whisper.cpp ggml model file (e.g. ggml-base.en.bin) for --caption-engine whisper' },
+  { key: 'captionStreams', flag: 'caption-streams', env: 'HOSTLINE_CAPTION_STREAMS', type: 'int', help: 'speakers captioned at the same moment, at most (default 4; ~90 MB each)' },
+  { key: 'captionShedMs', flag: 'caption-shed-ms', env: 'HOSTLINE_CAPTION_SHED_MS', type: 'int', help: 'how far behind a speaker\'s captions may fall before audio is skipped to catch up (default 8000)' },
+  { key: 'captionNice', flag: 'caption-nice', env: 'HOSTLINE_CAPTION_NICE', type: 'int', help: 'CPU priority (nice) of the caption worker (default 10: below the SFU and its media)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
 ] as const;
 
@@ -61,6 +81,10 @@ export function defaultConfig(): ServerConfig {
     graceMs: 60_000,
     maxSpeakers: 10,
     maxCohosts: 2,
+    captionEngine: 'pocketsphinx',
+    captionStreams: 4,
+    captionNice: 10,
+    captionShedMs: 8000,
   };
 }
 

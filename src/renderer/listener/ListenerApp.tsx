@@ -18,6 +18,8 @@ import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
+import { CaptionFeed } from '../room/CaptionFeed';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -93,6 +95,8 @@ export function ListenerApp() {
   const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
+  // Made with the room, before joining, so it hears the captions state the server sends on join.
+  const [captions, setCaptions] = useState<CaptionFeed>();
 
   // Everything that does not need the click is made while the page opens: the audio graph (suspended
   // until the click) and the connection. Pressing Listen then only resumes audio and joins.
@@ -147,6 +151,7 @@ export function ListenerApp() {
       client.on('reconnected', () => setNotice('Reconnected.'));
       client.on('disconnected', (reason) => setError(`Disconnected: ${reason}`));
       if (!client.signaling.connected) await client.connect();
+      setCaptions(new CaptionFeed(client));
       await client.join(invite, name.trim() || undefined);
       if (client.userToken) localStorage.setItem(USER_TOKEN_KEY, client.userToken);
       setRoom(client);
@@ -313,6 +318,7 @@ export function ListenerApp() {
                 <p>In this space, only people the host invites can ask to speak.</p>
               )}
             </section>
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>What you hear</h2>
               <Meter tap={meter} label="Incoming level" loudness={false} compact />

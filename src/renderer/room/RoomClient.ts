@@ -155,8 +155,9 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
+    captions?: boolean,
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions });
   }
 
   /**

@@ -13,6 +13,7 @@ import { TypedEmitter } from '../../shared/TypedEmitter';
 import { attempt, messageOf } from '../attempt';
 import type { ConsoleEngineEvents } from '../audio/engine/ConsoleEngine';
 import type { AudioDevice, DeviceLists } from '../audio/engine/devices';
+import { CaptionFeed } from '../room/CaptionFeed';
 import type { RoomClient } from '../room/RoomClient';
 import { RequestError } from '../room/SignalingClient';
 import type { AudienceAction } from '../ui/AudiencePanel';
@@ -89,6 +90,8 @@ export interface StudioState {
   /** As typed in the set-up screen. */
   hostName: string;
   title: string;
+  /** Caption the Space live (chosen before going live; the host can switch it while live in the captions card). */
+  captions: boolean;
   /** The microphones connected and the one in use ('' is the system default): one source for every picker. */
   microphones: AudioDevice[];
   microphoneId: string;
@@ -138,6 +141,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     settings: undefined,
     hostName: '',
     title: '',
+    captions: true,
     microphones: [],
     microphoneId: '',
     outputs: [],
@@ -154,6 +158,8 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   #engine: E | undefined;
   #room: RoomClient | undefined;
   #recorder: R | undefined;
+  /** The Space's live captions as the host sees them, once live. */
+  #captions: CaptionFeed | undefined;
   /** Server clock minus ours, from the last snapshot (marker times are on the show's clock). */
   #serverOffsetMs = 0;
   /** When the first marker before going live was added (those count from it). */
@@ -180,6 +186,9 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   }
   get recorder(): R | undefined {
     return this.#recorder;
+  }
+  get captions(): CaptionFeed | undefined {
+    return this.#captions;
   }
 
   // ---- the console engine's lifecycle and devices -----------------------------------------------
@@ -222,6 +231,16 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
 
   setTitle(title: string): void {
     this.#update({ title });
+  }
+
+  /** Whether the Space will be captioned live (before going live). */
+  setCaptions(captions: boolean): void {
+    this.#update({ captions });
+  }
+
+  /** Shows a failure that happened outside the session's own actions (a panel's request). */
+  reportError(error: string | undefined): void {
+    this.#update({ error });
   }
 
   /** Uses a microphone ('' is the system default) and remembers it. The Stage keeps the same processed track. */
@@ -309,12 +328,15 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       room = this.#ports.createRoom({ wsUrl: endpoint.wsUrl, userToken: this.identity.userToken });
       this.#listenTo(room, engine);
       await room.connect();
+      // Made before joining, so it hears the captions state the server sends on join.
+      const captions = new CaptionFeed(room);
       const { studioKey } = this.identity.credentials(endpoint);
-      const created = await room.createSpace(title, hostName, studioKey);
+      const created = await room.createSpace(title, hostName, studioKey, undefined, this.#state.captions);
       await room.join(created.hostToken);
       this.identity.remember(room.userToken);
       await room.startSending(track);
       this.#room = room;
+      this.#captions = captions;
       this.#recorder = this.#ports.createRecorder(engine, room, hostName);
       this.safeEmit('recorder', this.#recorder);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;

@@ -4,6 +4,7 @@ import type { HandlerTable } from './context.js';
 import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
 import { queueHandlers } from './queue.js';
+import { captionHandlers } from './captions.js';
 import { reactionHandlers } from './reactions.js';
 import { sessionHandlers } from './session.js';
 import { spaceHandlers } from './space.js';
@@ -17,4 +18,5 @@ export const HANDLERS: HandlerTable = {
   ...mediaHandlers,
   ...moderationHandlers,
   ...reactionHandlers,
+  ...captionHandlers,
 };

@@ -7,3 +7,4 @@ export { queue } from './queue.js';
 export { media } from './media.js';
 export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
+export { captions } from './captions.js';

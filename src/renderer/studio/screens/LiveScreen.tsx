@@ -7,6 +7,7 @@ import type { StudioApi } from '../../../shared/studio-api';
 import type { ConsoleEngine } from '../../audio/engine/ConsoleEngine';
 import type { Recorder } from '../../recording/Recorder';
 import { AudiencePanel } from '../../ui/AudiencePanel';
+import { CaptionsPanel } from '../../ui/CaptionsPanel';
 import { QueuePanel } from '../../ui/QueuePanel';
 import { ReactionFeed } from '../../ui/Reactions';
 import { StageList } from '../../ui/StageList';
@@ -75,6 +76,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
       </div>
       <div className="column">
         {recorder && <RecordingPanel studio={studio} recorder={recorder} onMarker={() => session.addMarker()} />}
+        {session.captions && <CaptionsPanel feed={session.captions} snapshot={snapshot} onError={(error) => session.reportError(error)} />}
         <section className="card">
           <h2>Requests to speak</h2>
           <QueuePanel

@@ -20,6 +20,10 @@ export function SetupScreen({ session, state, engine, studio }: { session: Studi
           Space title
           <input data-testid="space-title-input" value={state.title} maxLength={120} onChange={(e) => session.setTitle(e.target.value)} placeholder="What is the show about?" />
         </label>
+        <label className="inline">
+          <input type="checkbox" data-testid="live-captions" checked={state.captions} onChange={(e) => session.setCaptions(e.target.checked)} />
+          Live captions (transcribed on the server; anyone on stage can decline)
+        </label>
         <p className="hint">Pick your microphone and check its level in the console below.</p>
         <button className="primary" data-testid="go-live" disabled={!canGoLive(state)} onClick={() => void session.goLive()}>
           {state.phase === 'starting' ? 'Starting…' : 'Go live'}
