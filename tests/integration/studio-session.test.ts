@@ -147,6 +147,24 @@ describe('StudioSession', () => {
     await eventually(() => expect(session.state.snapshot!.listenerCount).toBe(1));
   });
 
+  it('the host chooses live captions before going live; the session hears the Space’s captions state', async () => {
+    const { session } = ctx.studio;
+    await session.open();
+    expect(session.state.captions).toBe(true);
+    session.setCaptions(false);
+    session.setHostName('Ada');
+    session.setTitle('Uncaptioned');
+    await session.goLive();
+    await eventually(() => expect(session.captions?.state?.enabled).toBe(false));
+    const captioned = nodeStudio({ endpoint: { httpUrl: ctx.server.httpUrl, wsUrl: ctx.server.wsUrl, studioKey: STUDIO_KEY } });
+    try {
+      await goLive(captioned, 'Grace', 'Captioned');
+      await eventually(() => expect(captioned.session.captions?.state?.enabled).toBe(true));
+    } finally {
+      await captioned.session.close();
+    }
+  });
+
   it('the host keeps one identity between runs: the user token is stored and presented next time', async () => {
     await goLive(ctx.studio);
     const token = ctx.studio.tokens.get('hostline.userToken');
