@@ -19,6 +19,7 @@ import { RequestError } from '../room/SignalingClient';
 import type { AudienceAction } from '../ui/AudiencePanel';
 import type { QueueAction } from '../ui/QueuePanel';
 import type { StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { HostIdentity, type TokenStore } from './HostIdentity';
 import { SHORTCUT_LABELS } from './shortcuts/combos';
 import { ShortcutRouter, type KeySource } from './shortcuts/ShortcutRouter';
@@ -482,6 +483,11 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     room.on('state', (snapshot) => {
       this.#serverOffsetMs = snapshot.serverTime - Date.now();
       this.#update({ snapshot });
+    });
+    // What others did on the Stage, as the server announced it (the host's own actions answer for themselves).
+    room.on('stage', (change) => {
+      const notice = change.by === room.memberId ? undefined : stageNotice(change, room.memberId);
+      if (notice) this.#update({ notice });
     });
     room.on('trackadded', (remote) => {
       speakerOf.set(remote.consumerId, remote.memberId);
