@@ -211,6 +211,9 @@ describe('StudioSession', () => {
     await eventually(() => expect(linus.role).toBe('speaker'));
     expect(grace.role).toBe('listener');
     await eventually(() => expect(session.state.snapshot!.stage.map((m) => m.displayName)).toEqual(['Ada', 'Linus']));
+    // What others do on the Stage is told as the server announces it.
+    await linus.stepDown();
+    await eventually(() => expect(session.state.notice).toBe('Linus stepped down to the audience.'));
     await session.queueAction('decline', grace.memberId!);
     await eventually(() => expect(session.state.snapshot!.host!.queue).toEqual([]));
     expect(await session.approveNext()).toBe(true);
