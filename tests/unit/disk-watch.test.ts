@@ -54,16 +54,16 @@ describe('DiskWatch', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(soxi(file).samples).toBe(0);
     watch.start();
-    await expect.poll(() => soxi(file).samples, { timeout: 2000 }).toBe(RATE / 2);
+    await expect.poll(() => soxi(file).samples, { timeout: 10_000 }).toBe(RATE / 2);
     expect(ctx.reports.at(-1)).toMatchObject({ freeBytes: 10 * 1024 * MB, lowDisk: false });
   });
 
   it('asks for a stop when the free space falls below the reserve, and reports nothing after close()', async () => {
     const { watch } = ctx;
     watch.start();
-    await expect.poll(() => ctx.reports.length).toBeGreaterThan(0);
+    await expect.poll(() => ctx.reports.length, { timeout: 5000 }).toBeGreaterThan(0);
     ctx.free = 50 * MB;
-    await expect.poll(() => ctx.stops.length).toBeGreaterThan(0);
+    await expect.poll(() => ctx.stops.length, { timeout: 5000 }).toBeGreaterThan(0);
     expect(ctx.stops[0]).toEqual(['disk-full', 'stopped: the disk is nearly full (52 MB left)']);
     watch.close();
     const seen = ctx.reports.length;
@@ -77,7 +77,7 @@ describe('DiskWatch', () => {
     const stops: string[] = [];
     failing.on('stop', (reason, message) => stops.push(`${reason}: ${message}`));
     failing.start();
-    await expect.poll(() => stops[0]).toBe('write-error: EIO: the disk went away');
+    await expect.poll(() => stops[0], { timeout: 5000 }).toBe('write-error: EIO: the disk went away');
     failing.close();
   });
 });
