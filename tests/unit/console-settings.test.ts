@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsService } from '../../src/main/services/SettingsService';
 import { BUILT_IN_PRESETS, ChainSettingsSchema, defaultConsoleSettings, DEFAULT_SHORTCUTS, VOICE_PRESET } from '../../src/shared/console-settings';
-import { segmentsAround } from '../../src/renderer/audio/dsp/ProcessingChain';
 import { testDir } from '../support/tempDir';
 
 const file = () => join(testDir('hostline-console-settings-'), 'settings.json');
@@ -37,10 +36,5 @@ describe('console settings', () => {
 
   it('has valid built-in presets', () => {
     for (const preset of BUILT_IN_PRESETS) expect(ChainSettingsSchema.safeParse(preset.chain).success, preset.name).toBe(true);
-  });
-
-  it('runs the local stages before and after RNNoise in the host’s order', () => {
-    expect(segmentsAround(['gain', 'noiseSuppression', 'gate', 'compressor', 'limiter'])).toEqual([['gain'], ['gate', 'compressor', 'limiter']]);
-    expect(segmentsAround(['limiter', 'gain', 'gate', 'compressor', 'noiseSuppression'])).toEqual([['limiter', 'gain', 'gate', 'compressor'], []]);
   });
 });

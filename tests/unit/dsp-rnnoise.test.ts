@@ -1,7 +1,21 @@
-// RNNoise, the very worklet code the studio loads, on pink noise and on a voice-like signal.
+// RNNoise as the console runs it (its NoiseSuppressor in the chain worker), on pink noise and on a
+// voice-like signal, and the delay it adds.
 import { describe, expect, it } from 'vitest';
 import { createRnnoise, runRnnoise } from '../support/rnnoise';
 import { db, pinkNoise, rms, RATE, slice } from '../support/signals';
+
+/** A vowel-like signal: 150 Hz with harmonics, 4 syllables a second. */
+function vowels(seconds: number, peak = 0.3): Float32Array {
+  const out = new Float32Array(seconds * RATE);
+  for (let i = 0; i < out.length; i++) {
+    const t = i / RATE;
+    const syllable = Math.max(0, Math.sin(2 * Math.PI * 2 * t)) ** 2;
+    let v = 0;
+    for (let h = 1; h <= 12; h++) v += (Math.sin(2 * Math.PI * 150 * h * t) * (h < 4 ? 1 : 3 / h)) / h;
+    out[i] = peak * syllable * v * (1 + 0.05 * Math.sin(2 * Math.PI * 5 * t));
+  }
+  return out;
+}
 
 /** Vowel-like bursts: 150 Hz with harmonics up to 1.8 kHz, `on` seconds of voice then `off` of nothing. */
 function vowelBursts(seconds: number, on: number, off: number, peak = 0.3): Float32Array {
@@ -65,7 +79,7 @@ describe('RNNoise noise suppression', () => {
     const rnnoise = await createRnnoise();
     const out = runRnnoise(rnnoise, noisy);
     rnnoise.destroy();
-    // RNNoise's output lags its input by its frame buffering (~20 ms); find the lag from the bursts.
+    // RNNoise's output lags its input by its frame buffering (10 ms); find the lag from the bursts.
     let best = 0;
     let lag = 0;
     for (let candidate = 0; candidate < 2400; candidate += 10) {
@@ -90,5 +104,28 @@ describe('RNNoise noise suppression', () => {
     expect(levelOver(noisy, pauses) - levelOver(out, pauses, delay), report()).toBeGreaterThanOrEqual(10);
     // The voice has nothing above 1.8 kHz but the noise does: there, what is left is noise left in.
     expect(levelOver(highPass(noisy, 4000), bursts) - levelOver(highPass(out, 4000), bursts, delay), report()).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('RNNoise delay in the chain', () => {
+  /** The lag (samples) at which `output` best matches `input`, over a stretch of voice. */
+  function lag(input: Float32Array, output: Float32Array): number {
+    let best = -Infinity;
+    let at = 0;
+    for (let d = 0; d < 1200; d++) {
+      let sum = 0;
+      for (let i = RATE; i < 1.25 * RATE; i++) sum += input[i]! * output[i + d]!;
+      if (sum > best) [best, at] = [sum, d];
+    }
+    return at;
+  }
+
+  it("adds nothing to RNNoise's own 10 ms on 10 ms blocks, and one frame more on other block sizes", async () => {
+    const voice = vowels(3);
+    const direct = lag(voice, runRnnoise(await createRnnoise(), voice));
+    const reframed = lag(voice, runRnnoise(await createRnnoise(), voice, 128));
+    // RNNoise's overlap-add synthesis holds back one 480-sample frame.
+    expect(Math.abs(direct - 480)).toBeLessThanOrEqual(5);
+    expect(Math.abs(reframed - direct - 480)).toBeLessThanOrEqual(5);
   });
 });

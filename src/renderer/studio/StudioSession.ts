@@ -318,6 +318,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     const hostName = this.identity.name;
     this.#update({ phase: 'starting', error: undefined });
     let room: RoomClient | undefined;
+    let offProfile: (() => void) | undefined;
     try {
       const engine = this.#requireEngine();
       // What leaves the console's chain is what the Stage receives.
@@ -335,6 +336,10 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       const created = await room.createSpace(title, hostName, studioKey, undefined, this.#state.captions);
       await room.join(created.hostToken);
       this.identity.remember(room.userToken);
+      // Music mode and low latency change how Opus is sent; switching either while live makes a new producer.
+      const profile = (s: ConsoleSettings) => ({ music: s.musicMode, lowLatency: s.lowLatency });
+      await room.setSendProfile(profile(engine.settings));
+      offProfile = engine.on('settings', (next) => void room?.setSendProfile(profile(next)));
       await room.startSending(track);
       this.#room = room;
       this.#captions = captions;
@@ -343,6 +348,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
       this.#update({ phase: 'live', live: { spaceId: created.spaceId, shareLink, httpUrl: endpoint.httpUrl }, markers: [] });
     } catch (e) {
+      offProfile?.();
       room?.close();
       this.#update({ phase: 'setup', error: messageOf(e), snapshot: undefined });
     }

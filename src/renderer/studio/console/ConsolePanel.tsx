@@ -81,11 +81,22 @@ export function ConsolePanel({ session, engine }: ConsolePanelProps) {
           <span className="hint">Browser processing (before the chain):</span>
           {(['echoCancellation', 'noiseSuppression', 'autoGainControl'] as const).map((key) => (
             <label key={key} className="toggle">
-              <input type="checkbox" data-testid={`browser-${key}`} checked={consoleSettings.browser[key]} onChange={(e) => void apply({ ...consoleSettings, browser: { ...consoleSettings.browser, [key]: e.target.checked } })} />
+              <input type="checkbox" data-testid={`browser-${key}`} disabled={consoleSettings.musicMode} checked={consoleSettings.browser[key] && !consoleSettings.musicMode} onChange={(e) => void apply({ ...consoleSettings, browser: { ...consoleSettings.browser, [key]: e.target.checked } })} />
               {key === 'echoCancellation' ? 'Echo cancellation' : key === 'noiseSuppression' ? 'Noise suppression' : 'Auto gain'}
             </label>
           ))}
         </div>
+        <label className="toggle music-mode">
+          <input type="checkbox" data-testid="music-mode" checked={consoleSettings.musicMode} onChange={(e) => void apply({ ...consoleSettings, musicMode: e.target.checked })} />
+          Music mode: stereo at 128 kbps, no voice processing (only the limiter)
+        </label>
+        <label className="toggle low-latency">
+          <input type="checkbox" data-testid="low-latency" checked={consoleSettings.lowLatency} onChange={(e) => void apply({ ...consoleSettings, lowLatency: e.target.checked })} />
+          Low latency: 10 ms packets (about 10 ms sooner to listeners, twice the packets)
+        </label>
+        {consoleSettings.musicMode && onSpeakers && (
+          <p className="warning" role="alert" data-testid="music-mode-warning">Music mode turns echo cancellation off: on speakers, the Space echoes back through your microphone. Use headphones.</p>
+        )}
       </section>
 
       <section className="console-block meters">
@@ -129,6 +140,7 @@ export function ConsolePanel({ session, engine }: ConsolePanelProps) {
           <button className="small" onClick={() => void session.savePreset()}>Save as…</button>
         </div>
         <ChainEditor chain={consoleSettings.chain} activity={activity} onChange={(chain) => void apply({ ...consoleSettings, chain, presetName: consoleSettings.presetName.endsWith(' (edited)') ? consoleSettings.presetName : `${consoleSettings.presetName} (edited)` })} />
+        {consoleSettings.musicMode && <p className="hint" data-testid="music-mode-chain">Music mode: only the limiter runs, on both channels; the rest of the chain waits until you turn it off.</p>}
         <p className="hint">What leaves the chain is what the Stage hears and what is recorded.</p>
       </section>
 
