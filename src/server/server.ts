@@ -16,6 +16,7 @@ import { servePage } from './pages/pages.js';
 import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { serveStatic } from './static.js';
+import { serveTicketPages } from './tickets/ticket-pages.js';
 import { paymentWebhookRoute } from './tickets/webhook-route.js';
 
 /** Extra HTTP routes (the studio's browser bridge mounts its API here). Return true when handled. */
@@ -93,6 +94,7 @@ export async function startServer(
       }
       if (await api.handle(req, res, url)) return;
       if (await servePage(platform, staticDir, req, res, url)) return;
+      if (await serveTicketPages(platform, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {
