@@ -68,5 +68,10 @@ describe('admission to a ticketed Space', () => {
     // A refund takes the ticket away: a later join is refused.
     await hostApi.call('tickets.refund', { params: { ticketId: ticket.id }, body: {} });
     await expect((await client(ada.secret)).join(created.listenerInvite)).rejects.toMatchObject({ code: 'ticket_required' });
+
+    // The show ends: sales close with it (it was live, so the tickets sold stay sold).
+    await host.request('space.end', {});
+    await eventually(async () => expect((await hostApi.call('tickets.offer', { params: { spaceId: created.spaceId } })).status).toBe('closed'));
+    await expect(new ApiClient({ baseUrl: server.httpUrl, token: bo.secret }).call('tickets.buy', { params: { spaceId: created.spaceId }, body: {} })).rejects.toMatchObject({ code: 'conflict' });
   });
 });
