@@ -66,6 +66,9 @@ describe('captions on known speech, through the real server path', () => {
       const speakers = await Promise.all(
         Object.values(talks).map((t, i) => stageSpeaker(space, space.member(t.memberId)!, 0x1000 + i)),
       );
+      // Speech begins once the server taps both microphones, so its gate hears each talk from its first packet.
+      const captions = server.sfu.captions.of(created.spaceId)!;
+      await eventually(() => expect(captions.talkerKeys()).toEqual(expect.arrayContaining(speakers.map((s) => `${created.spaceId}:${s.producer.id}`))), 10_000);
       await Promise.all(Object.values(talks).map((t, i) => speakers[i]!.speak(t.talk)));
       // The last words come out once the gate's hangover has passed and the engine caught up.
       await eventually(() => {

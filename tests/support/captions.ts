@@ -9,21 +9,28 @@ import { pocketsphinxMissing } from '../../src/server/captions/engines/Pocketsph
 import { encodeOpus, plainMicrophone, sendPaced } from './opusRtp';
 import { speechToolsMissing, type Talk } from './talk';
 
-export const CAPTION_WORKER = join(import.meta.dirname, '..', '..', 'out', 'test-child', 'caption-worker.mjs');
+const ROOT = join(import.meta.dirname, '..', '..');
+export const CAPTION_WORKER = join(ROOT, 'out', 'test-child', 'caption-worker.mjs');
 
-/** Builds src/server/captions/caption-worker.ts (as `npm run build` does for the product). */
-export async function buildCaptionWorker(): Promise<string> {
+/**
+ * Builds src/server/captions/caption-worker.ts (as `npm run build` does for the product); with
+ * `throttle`, the worker of tests/support/throttled-caption-worker.ts, whose engine burns that many
+ * times the audio's length in CPU on top of recognising it.
+ */
+export async function buildCaptionWorker(options: { throttle?: number } = {}): Promise<string> {
+  const outfile = options.throttle ? join(ROOT, 'out', 'test-child', `caption-worker-throttled-${options.throttle}.mjs`) : CAPTION_WORKER;
   await build({
-    entryPoints: [join(import.meta.dirname, '..', '..', 'src', 'server', 'captions', 'caption-worker.ts')],
-    outfile: CAPTION_WORKER,
+    entryPoints: [options.throttle ? join(ROOT, 'tests', 'support', 'throttled-caption-worker.ts') : join(ROOT, 'src', 'server', 'captions', 'caption-worker.ts')],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
     logLevel: 'silent',
+    define: options.throttle ? { THROTTLE_FACTOR: String(options.throttle) } : {},
   });
-  return CAPTION_WORKER;
+  return outfile;
 }
 
 /** Fails (never skips) with the command to run when the caption engine or the speech tools are missing. */

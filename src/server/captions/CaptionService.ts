@@ -22,6 +22,8 @@ export interface CaptionServiceOptions {
   shedMs?: number;
   /** nice(1) value of the worker (default 10: below the SFU and its media workers). */
   nice?: number;
+  /** Silence after which a ready worker is killed and restarted, ms (default WATCHDOG_MS). */
+  watchdogMs?: number;
 }
 
 export class CaptionService {
@@ -37,7 +39,10 @@ export class CaptionService {
     this.store = new CaptionStore(options.dataDir);
     this.#thresholds = { behindMs: BEHIND_MS, shedMs: options.shedMs ?? SHED_MS };
     const script = options.workerScript ?? join(import.meta.dirname, 'caption-worker.js');
-    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, options.nice);
+    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, {
+      nice: options.nice,
+      watchdogMs: options.watchdogMs,
+    });
     if (!existsSync(script)) this.#logger.warn('caption worker script missing: build first (npm run build)', { script });
     this.#worker.on('ready', ({ engine }) => {
       this.#engineName = engine;
@@ -48,7 +53,10 @@ export class CaptionService {
       for (const captions of this.#spaces.values()) captions.onLoad(load.backlogMs, this.#thresholds);
     });
     this.#worker.on('down', () => {
-      for (const captions of this.#spaces.values()) captions.onLoad('down', this.#thresholds);
+      for (const captions of this.#spaces.values()) {
+        captions.onWorkerDown();
+        captions.onLoad('down', this.#thresholds);
+      }
     });
   }
 
@@ -59,6 +67,11 @@ export class CaptionService {
 
   get workerPid(): number | undefined {
     return this.#worker.pid;
+  }
+
+  /** The caption worker process (for operators' health checks and tests). */
+  get worker(): CaptionWorkerProcess {
+    return this.#worker;
   }
 
   /** Gives a new Space its captions (on or off as the host chose at creation). */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CaptionLine, CaptionLoad, CaptionState } from '../../shared/captions.js';
 import { ProtocolError } from '../../shared/errors.js';
 import { isHostRole } from '../../shared/roles.js';
-import { StageTap, type StageTrack } from '../egress/StageTap.js';
+import { StageTap, tapClock, type StageTrack } from '../egress/StageTap.js';
 import type { Logger } from '../logger.js';
 import type { Member } from '../Member.js';
 import type { Space } from '../Space.js';
@@ -169,14 +169,17 @@ export class SpaceCaptions {
     }
     if (line.final) talker.lineIds.delete(line.utterance);
     const previous = this.#lines.get(lineId);
+    // The worker times speech on the tap's monotonic clock; members and files go by the wall clock
+    // (Date.now(), as the Space's start and `ping`'s serverTime), so the studio can place lines.
+    const toWall = Date.now() - tapClock();
     const next: CaptionLine = {
       lineId,
       memberId: talker.track.memberId,
       displayName: talker.track.displayName,
       text: line.text,
       final: line.final,
-      startedAt: line.startedAt,
-      endedAt: line.endedAt,
+      startedAt: Math.round(line.startedAt + toWall),
+      endedAt: Math.round(line.endedAt + toWall),
       delayed: line.delayed,
       skippedSeconds: line.skippedSeconds,
       // An empty final line withdraws the partial (the utterance was only noise).
@@ -185,6 +188,21 @@ export class SpaceCaptions {
       revision: (previous?.revision ?? -1) + 1,
     };
     this.#update(next);
+  }
+
+  /**
+   * The caption worker died: the utterances it was hearing will never end, so each open line ends here
+   * with what was shown of it, and the restarted worker's lines (it counts utterances from one
+   * again) start new lines rather than landing in these.
+   */
+  onWorkerDown(): void {
+    for (const talker of this.#talkers.values()) {
+      for (const lineId of talker.lineIds.values()) {
+        const line = this.#lines.get(lineId);
+        if (line && !line.final) this.#update({ ...line, final: true, hidden: line.text.length === 0, revision: line.revision + 1 });
+      }
+      talker.lineIds.clear();
+    }
   }
 
   /** The worker's backlog for this Space's talkers, ms; `down` when the worker is not running. */
