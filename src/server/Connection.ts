@@ -109,7 +109,13 @@ export class Connection {
   #actor(): Actor {
     const joined = this.#joined;
     if (!joined || (joined.member.closed && joined.space.status === 'live')) return {};
-    return { member: { role: joined.member.role, spaceLive: joined.space.status === 'live' } };
+    return {
+      member: {
+        role: joined.member.role,
+        spaceLive: joined.space.status === 'live',
+        captionEditor: this.#sfu.captions.of(joined.space.id)?.isEditor(joined.member) ?? false,
+      },
+    };
   }
 
   /** The member a request acts on, checked against the request's target rule. */

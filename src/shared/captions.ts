@@ -67,11 +67,6 @@ export interface CaptionState {
   };
 }
 
-/** Whether a member may correct and hide lines: the host, a co-host, or a caption editor the host named. */
-export function mayEditCaptions(role: string, memberId: string, state: Pick<CaptionState, 'editors'>): boolean {
-  return role === 'host' || role === 'cohost' || state.editors.some((e) => e.memberId === memberId);
-}
-
 // ---- WebVTT -------------------------------------------------------------------------------------
 
 /** `HH:MM:SS.mmm`, as WebVTT wants it. */

@@ -2,7 +2,8 @@
 // corrections and hidden lines applied as they arrive) and where captions stand in the Space. Every
 // `caption.line` is checked against the shared schema before it is trusted. A plain class with typed
 // events; the listener page and the studio render it, tests drive it in Node.
-import { CaptionLineSchema, mayEditCaptions, type CaptionLine, type CaptionState } from '../../shared/captions';
+import { CaptionLineSchema, type CaptionLine, type CaptionState } from '../../shared/captions';
+import { can } from '../../shared/protocol';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import type { RoomClient } from './RoomClient';
 
@@ -45,11 +46,12 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     return [...this.#lines.values()];
   }
 
-  /** Whether this member may correct and hide lines (the server checks again). */
+  /** Whether this member may correct and hide lines, by the request's own access rule (the server checks again). */
   get canEdit(): boolean {
     const role = this.#room.role;
     const memberId = this.#room.memberId;
-    return !!role && !!memberId && !!this.#state && mayEditCaptions(role, memberId, this.#state);
+    if (!role || !memberId || !this.#state) return false;
+    return can({ role, captionEditor: this.#state.editors.some((e) => e.memberId === memberId) }, 'captions.correct');
   }
 
   /** Show captions (or stop); turning them on brings the latest final lines. */

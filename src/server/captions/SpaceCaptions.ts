@@ -127,17 +127,18 @@ export class SpaceCaptions {
     this.#broadcastState();
   }
 
-  mayEdit(member: Member): boolean {
-    return isHostRole(member.role) || this.#editors.has(member.id);
+  /** Whether the host named this member caption editor (the `captionEditor` access rule reads it). */
+  isEditor(member: Member): boolean {
+    return this.#editors.has(member.id);
   }
 
   correct(actor: Member, lineId: string, text: string): void {
-    const line = this.#editable(actor, lineId);
+    const line = this.#editable(lineId);
     this.#update({ ...line, text, hidden: false, editedBy: actor.displayName, revision: line.revision + 1 });
   }
 
   hide(actor: Member, lineId: string, hidden: boolean): void {
-    const line = this.#editable(actor, lineId);
+    const line = this.#editable(lineId);
     this.#update({ ...line, hidden, editedBy: actor.displayName, revision: line.revision + 1 });
   }
 
@@ -228,8 +229,8 @@ export class SpaceCaptions {
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  #editable(actor: Member, lineId: string): CaptionLine {
-    if (!this.mayEdit(actor)) throw new ProtocolError('forbidden', 'only the host, a co-host or a caption editor may correct captions');
+  /** A final line to correct; who may correct was checked by Connection (the `captionEditor` rule). */
+  #editable(lineId: string): CaptionLine {
     const line = this.#lines.get(lineId);
     if (!line) throw new ProtocolError('not_found', 'no caption line with that id in this space');
     if (!line.final) throw new ProtocolError('conflict', 'this line is still being spoken; correct it once it is final');
