@@ -46,11 +46,11 @@ export class CaptionService {
     if (!existsSync(script)) this.#logger.warn('caption worker script missing: build first (npm run build)', { script });
     this.#worker.on('ready', ({ engine }) => {
       this.#engineName = engine;
-      for (const captions of this.#spaces.values()) captions.onLoad({}, this.#thresholds);
+      for (const captions of this.#spaces.values()) captions.onLoad({ backlogMs: {}, skippedMs: {} }, this.#thresholds);
     });
     this.#worker.on('line', (line) => this.#spaces.get(line.talker.split(':')[0]!)?.onWorkerLine(line));
     this.#worker.on('load', (load) => {
-      for (const captions of this.#spaces.values()) captions.onLoad(load.backlogMs, this.#thresholds);
+      for (const captions of this.#spaces.values()) captions.onLoad(load, this.#thresholds);
     });
     this.#worker.on('down', () => {
       for (const captions of this.#spaces.values()) {

@@ -65,6 +65,8 @@ export class CaptionWorkerCore {
   /** Round-robin position. */
   #turn = 0;
   #audioMs = 0;
+  /** Audio skipped per talker since the last load report, ms. */
+  #skippedSinceReport = new Map<string, number>();
   #scheduled = false;
   readonly #schedule: (fn: () => void) => void;
   /** Lets the event loop run between talkers' turns (a no-op where the caller drives the core). */
@@ -91,6 +93,7 @@ export class CaptionWorkerCore {
         // The SFU dropped speech while we were not reading: the utterance ends at the seam, and the
         // next line says how much was skipped.
         talker.skippedMs += message.droppedMs;
+        this.#noteSkipped(talker, message.droppedMs);
         talker.queue.push({ kind: 'pause' });
       }
       for (const packet of message.packets) talker.queue.push({ kind: 'audio', packet });
@@ -119,7 +122,9 @@ export class CaptionWorkerCore {
     for (const t of this.#talkers.values()) backlogMs[t.key] = t.backlogMs;
     const audioMs = this.#audioMs;
     this.#audioMs = 0;
-    return { backlogMs, cpuMs, windowMs, audioMs, rssBytes: process.memoryUsage().rss, streams: this.#streams };
+    const skippedMs = Object.fromEntries(this.#skippedSinceReport);
+    this.#skippedSinceReport.clear();
+    return { backlogMs, skippedMs, cpuMs, windowMs, audioMs, rssBytes: process.memoryUsage().rss, streams: this.#streams };
   }
 
   close(): void {
@@ -292,6 +297,7 @@ export class CaptionWorkerCore {
   #shed(talker: Talker): void {
     if (talker.backlogMs <= this.#shedMs) return;
     let drop = Math.ceil((talker.backlogMs - BEHIND_MS) / PACKET_MS);
+    const skipped = drop * PACKET_MS;
     const kept: Work[] = [];
     let pausedAtSeam = false;
     for (const work of talker.queue) {
@@ -309,6 +315,11 @@ export class CaptionWorkerCore {
     }
     talker.queue.splice(0, talker.queue.length, ...kept);
     talker.lastSeq = undefined;
+    this.#noteSkipped(talker, skipped);
+  }
+
+  #noteSkipped(talker: Talker, ms: number): void {
+    if (ms > 0) this.#skippedSinceReport.set(talker.key, (this.#skippedSinceReport.get(talker.key) ?? 0) + ms);
   }
 
   /**

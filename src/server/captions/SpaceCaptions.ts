@@ -13,10 +13,12 @@ import type { Member } from '../Member.js';
 import type { Space } from '../Space.js';
 import type { CaptionStore } from './CaptionStore.js';
 import { SpeechGate } from './SpeechGate.js';
-import type { ToCaptionWorker, WorkerLine } from './worker-messages.js';
+import type { ToCaptionWorker, WorkerLine, WorkerLoad } from './worker-messages.js';
 
 /** Final lines a member gets when they turn captions on, so they join mid-conversation with context. */
 const BACKFILL_LINES = 20;
+/** How long "some words are being skipped" stays up after the worker last skipped audio, ms. */
+const SHEDDING_NOTICE_MS = 5000;
 /** Saves are folded together: at most one write per this many ms. */
 const SAVE_EVERY_MS = 1000;
 
@@ -42,6 +44,8 @@ export class SpaceCaptions {
   readonly #logger: Logger;
   #enabled: boolean;
   #load: CaptionLoad = 'ok';
+  /** When the worker last said it skipped audio of this Space (Date.now()). */
+  #lastShedAt = Number.NEGATIVE_INFINITY;
   /** Members who show captions (they get `caption.line`). */
   readonly #showing = new Set<string>();
   /** Members who declined to be captioned: their audio never reaches the engine. */
@@ -206,13 +210,21 @@ export class SpaceCaptions {
     }
   }
 
-  /** The worker's backlog for this Space's talkers, ms; `down` when the worker is not running. */
-  onLoad(backlogMs: Record<string, number> | 'down', thresholds: { behindMs: number; shedMs: number }): void {
+  /**
+   * The worker's load report for this Space's talkers (their backlog, and audio it had to skip),
+   * `down` when the worker is not running, `{}` when it just came up. Shedding brings a backlog back
+   * under the threshold at once, so "words are being skipped" stays up for SHEDDING_NOTICE_MS after
+   * the last skip rather than flickering for a moment.
+   */
+  onLoad(report: Pick<WorkerLoad, 'backlogMs' | 'skippedMs'> | 'down', thresholds: { behindMs: number; shedMs: number }): void {
     let load: CaptionLoad = 'ok';
-    if (backlogMs === 'down') load = 'unavailable';
+    if (report === 'down') load = 'unavailable';
     else {
-      const worst = Math.max(0, ...this.talkerKeys().map((k) => backlogMs[k] ?? 0));
-      load = worst > thresholds.shedMs ? 'shedding' : worst > thresholds.behindMs ? 'behind' : 'ok';
+      const keys = this.talkerKeys();
+      if (keys.some((k) => (report.skippedMs[k] ?? 0) > 0)) this.#lastShedAt = Date.now();
+      const worst = Math.max(0, ...keys.map((k) => report.backlogMs[k] ?? 0));
+      const shedding = worst > thresholds.shedMs || Date.now() - this.#lastShedAt < SHEDDING_NOTICE_MS;
+      load = shedding ? 'shedding' : worst > thresholds.behindMs ? 'behind' : 'ok';
     }
     if (load === this.#load) return;
     this.#load = load;

@@ -37,6 +37,8 @@ export interface WorkerLine {
 export interface WorkerLoad {
   /** Audio waiting to be recognised, per talker, ms. */
   backlogMs: Record<string, number>;
+  /** Audio skipped since the last report (shed, or dropped before it reached the worker), per talker, ms. */
+  skippedMs: Record<string, number>;
   /** CPU the worker used since the last report, ms (user + system), and over how long. */
   cpuMs: number;
   windowMs: number;
