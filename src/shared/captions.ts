@@ -84,9 +84,9 @@ function escapeCueText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A voice tag's annotation may not hold `>` or line breaks. */
+/** A voice tag's annotation may not hold a raw `>` or a line break; character references stand for `&<>`. */
 function escapeVoice(name: string): string {
-  return name.replace(/[>\r\n]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return name.replace(/[\r\n]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export interface CueSource {

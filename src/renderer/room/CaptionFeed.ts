@@ -13,6 +13,8 @@ const MAX_LINES = 200;
 export type CaptionFeedEvents = {
   /** The lines changed (a new partial, a final, a correction, a line hidden). */
   lines: [lines: CaptionLine[]];
+  /** One line as it arrived (new, updated, corrected or hidden), for those who keep every revision. */
+  line: [line: CaptionLine];
   state: [state: CaptionState];
 };
 
@@ -24,6 +26,8 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
   /** Lines that failed the schema (a bug on one side); counted, never shown. */
   rejected = 0;
   readonly #offs: Array<() => void>;
+  /** Why this client wants lines from the server: the person shows them, or a recording keeps them. */
+  readonly #wants = { show: false, record: false };
 
   constructor(room: RoomClient) {
     super();
@@ -54,10 +58,28 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     return can({ role, captionEditor: this.#state.editors.some((e) => e.memberId === memberId) }, 'captions.correct');
   }
 
+  /** Whether the person shows captions (a recording may receive them while they do not). */
+  get showing(): boolean {
+    return this.#wants.show;
+  }
+
   /** Show captions (or stop); turning them on brings the latest final lines. */
   async show(show: boolean): Promise<void> {
-    const { lines } = await this.#room.request('captions.show', { show });
-    if (!show) this.#lines.clear();
+    this.#wants.show = show;
+    await this.#subscribe();
+    if (this.#state) this.safeEmit('state', this.#state);
+  }
+
+  /** Receive lines for a recording (captions.vtt beside its tracks) whether or not they are shown. */
+  async keepForRecording(keep: boolean): Promise<void> {
+    this.#wants.record = keep;
+    await this.#subscribe();
+  }
+
+  async #subscribe(): Promise<void> {
+    const receive = this.#wants.show || this.#wants.record;
+    const { lines } = await this.#room.request('captions.show', { show: receive });
+    if (!receive) this.#lines.clear();
     for (const line of lines) this.#onLine(line);
     this.safeEmit('lines', this.lines());
   }
@@ -104,6 +126,7 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     if (line.hidden) this.#lines.delete(line.lineId);
     else this.#lines.set(line.lineId, line);
     while (this.#lines.size > MAX_LINES) this.#lines.delete(this.#lines.keys().next().value!);
+    this.safeEmit('line', line);
     this.safeEmit('lines', this.lines());
   }
 }

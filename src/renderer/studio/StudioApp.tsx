@@ -351,7 +351,7 @@ export function StudioApp() {
           </div>
           <div className="column">
             {engine && settings && (
-              <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
+              <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} captions={captions} />
             )}
             {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">

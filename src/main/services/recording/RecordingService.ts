@@ -8,6 +8,7 @@ import {
   decodeAudioBatch,
   RECORDING_SAMPLE_RATE,
   type AddTrackRequest,
+  type RecordingCaptionInput,
   type RecordingManifest,
   type RecordingStatus,
   type RecordingSummary,
@@ -16,6 +17,7 @@ import {
   type TimelineEventInput,
 } from '../../../shared/recording.js';
 import { TypedEmitter } from '../../../shared/TypedEmitter.js';
+import { CAPTIONS_FILE, RecordingCaptions } from './RecordingCaptions.js';
 import { padFloatWav, readFloatWavFrames, repairFloatWav, WavTrackWriter } from './wav.js';
 
 export class RecordingError extends Error {
@@ -76,6 +78,8 @@ interface Session {
   paused: boolean;
   flushing: boolean;
   disk: Pick<RecordingStatus, 'freeBytes' | 'minutesLeft' | 'lowDisk'>;
+  /** captions.vtt beside the tracks, written as caption lines arrive. */
+  captions: RecordingCaptions;
 }
 
 const MANIFEST = 'manifest.json';
@@ -204,6 +208,7 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
       paused: false,
       flushing: false,
       disk: {},
+      captions: new RecordingCaptions(dir, request.title),
     };
     this.#session = session;
     this.#lastStop = undefined;
@@ -281,6 +286,27 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     return event;
   }
 
+  /**
+   * Caption lines for captions.vtt, timed on the audio clock: placed on the recording's clock like
+   * the tracks (a line spoken during a pause or before the start is left out, or cut to what was recorded).
+   */
+  addCaptions(lines: RecordingCaptionInput[]): void {
+    const s = this.#session;
+    // Lines still in flight when a recording stops are dropped, like its last audio.
+    if (!s) return;
+    s.captions.add(
+      lines.map((line) => ({
+        lineId: line.lineId,
+        displayName: line.displayName,
+        text: line.text,
+        hidden: line.hidden,
+        revision: line.revision,
+        start: this.#secondsAt(s, line.startFrame),
+        end: this.#secondsAt(s, line.endFrame),
+      })),
+    );
+  }
+
   async pause(atFrame: number): Promise<RecordingStatus> {
     const s = this.#require();
     if (s.paused) return this.status();
@@ -330,6 +356,8 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
     }
     await s.io;
     await s.eventLog.close().catch(() => undefined);
+    await s.captions.close();
+    if (s.captions.written) s.manifest.captions = CAPTIONS_FILE;
     s.manifest.status = 'complete';
     s.manifest.stopReason = reason;
     s.manifest.events = s.events;
@@ -386,6 +414,8 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
         if (track.frames < longest && (await padFloatWav(join(dir, track.file), longest).then(() => true, () => false))) track.frames = longest;
       }
       manifest.events = await readEventLog(join(dir, EVENT_LOG));
+      // The captions were rewritten whole at most a second apart: what is on disk stands.
+      if (await stat(join(dir, CAPTIONS_FILE)).then(() => true, () => false)) manifest.captions = CAPTIONS_FILE;
       manifest.durationSec = Math.max(0, ...manifest.tracks.map((t) => t.frames)) / RECORDING_SAMPLE_RATE;
       manifest.status = 'complete';
       manifest.recovered = true;

@@ -5,6 +5,7 @@ import type { Shortcuts } from '../../../shared/console-settings';
 import type { RecordingStatus } from '../../../shared/recording';
 import type { StudioApi } from '../../../shared/studio-api';
 import { Recorder, type RecorderConsole, type RecorderState } from '../../recording/Recorder';
+import type { CaptionFeed } from '../../room/CaptionFeed';
 import type { RoomClient } from '../../room/RoomClient';
 import { actionFor } from '../console/shortcuts';
 import { clock } from './format';
@@ -21,9 +22,9 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
-export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConsole; room: RoomClient; hostName: string; shortcuts: Shortcuts }) {
-  const { studio, engine, room, hostName, shortcuts } = props;
-  const [recorder] = useState(() => new Recorder(studio, engine, room, hostName));
+export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConsole; room: RoomClient; hostName: string; shortcuts: Shortcuts; captions?: CaptionFeed }) {
+  const { studio, engine, room, hostName, shortcuts, captions } = props;
+  const [recorder] = useState(() => new Recorder(studio, engine, room, hostName, captions));
   const [state, setState] = useState<RecorderState>('idle');
   const [status, setStatus] = useState<RecordingStatus>();
   const [markers, setMarkers] = useState(0);
