@@ -62,6 +62,8 @@ export async function stageSpeaker(space: Space, member: Member, ssrc: number) {
 /** People on a captioned Space's Stage, each speaking through a plain RTP producer, and a listener who shows captions. */
 export interface CaptionedStage {
   spaceId: string;
+  /** The listener invitation (for pages that join). */
+  listenerInvite: string;
   space: Space;
   captions: SpaceCaptions;
   /** Stage members by name (the first is the host), with their microphones. */
@@ -122,6 +124,7 @@ export async function captionedStage(server: RunningServer, names: string[], tit
   }, 10_000);
   return {
     spaceId: created.spaceId,
+    listenerInvite: created.listenerInvite,
     space,
     captions,
     speakers,

@@ -4,17 +4,23 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { ServerConfig } from '../../src/server/config';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
-export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<StudioHost> {
+export function startTestStudio(
+  dir: string,
+  extraArgv: string[] = [],
+  options: { recordingsDir?: string; serverOverrides?: Partial<ServerConfig> } = {},
+): Promise<StudioHost> {
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
     env: {},
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
+    ...options,
   });
 }
 
