@@ -6,7 +6,7 @@
 // (RecordingService today, a Take in the studio's split) turns frames into seconds and hands cues here.
 import { join } from 'node:path';
 import { toWebVtt, type CueSource } from '../../../shared/captions.js';
-import { writeFileAtomic } from './RecordingService.js';
+import { writeFileAtomic } from './recording-files.js';
 
 export const CAPTIONS_FILE = 'captions.vtt';
 /** Lines are folded into one write at most this often. */
