@@ -87,6 +87,11 @@ export class SpaceCaptions {
     return [...this.#lines.values()].filter((l) => l.final && !l.hidden && l.text.length > 0);
   }
 
+  /** What the stage tap has received of each talker: packets, and packets their sequence numbers say were lost. */
+  tapped(): Record<string, { packets: number; lost: number }> {
+    return Object.fromEntries([...this.#talkers.values()].map((t) => [t.key, { packets: t.track.packets, lost: t.track.lost }]));
+  }
+
   talkerKeys(): string[] {
     return [...this.#talkers.keys()];
   }
