@@ -1,9 +1,7 @@
 // Caption test helpers: the caption worker built fresh from source (the SFU forks it), a stage speaker
 // without a browser (a plain RTP producer on a real Space, fed with libopus-encoded speech), a
 // captioned Space with speakers and a listener who shows captions, and a listener of the audio itself.
-import { build } from 'esbuild';
 import type { types as ms } from 'mediasoup';
-import { join } from 'node:path';
 import { CaptionFeed } from '../../src/renderer/room/CaptionFeed';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import type { SpaceCaptions } from '../../src/server/captions/SpaceCaptions';
@@ -17,29 +15,7 @@ import { encodeOpus, plainMicrophone, sendPaced } from './opusRtp';
 import { plainListener, RtpRig } from './rtpRig';
 import { speechToolsMissing, type Talk } from './talk';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-export const CAPTION_WORKER = join(ROOT, 'out', 'test-child', 'caption-worker.mjs');
-
-/**
- * Builds src/server/captions/caption-worker.ts (as `npm run build` does for the product); with
- * `throttle`, the worker of tests/support/throttled-caption-worker.ts, whose engine burns that many
- * times the audio's length in CPU on top of recognising it.
- */
-export async function buildCaptionWorker(options: { throttle?: number } = {}): Promise<string> {
-  const outfile = options.throttle ? join(ROOT, 'out', 'test-child', `caption-worker-throttled-${options.throttle}.mjs`) : CAPTION_WORKER;
-  await build({
-    entryPoints: [options.throttle ? join(ROOT, 'tests', 'support', 'throttled-caption-worker.ts') : join(ROOT, 'src', 'server', 'captions', 'caption-worker.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-    define: options.throttle ? { THROTTLE_FACTOR: String(options.throttle) } : {},
-  });
-  return outfile;
-}
+export { buildCaptionWorker, CAPTION_WORKER } from './captionWorker';
 
 /** Fails (never skips) with the command to run when the caption engine or the speech tools are missing. */
 export function requireCaptionTools(): void {

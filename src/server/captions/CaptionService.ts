@@ -15,7 +15,7 @@ export interface CaptionServiceOptions {
   engine: EngineChoice;
   /** Recognition streams the worker keeps at most (each ~90 MB with pocketsphinx). */
   maxStreams: number;
-  /** The built caption worker script; defaults to caption-worker.js beside the running bundle. */
+  /** The built caption worker script; defaults to `defaultWorkerScript()`. */
   workerScript?: string;
   dataDir?: string;
   /** How far behind a speaker's captions may fall before audio is skipped, ms. */
@@ -24,6 +24,16 @@ export interface CaptionServiceOptions {
   nice?: number;
   /** Silence after which a ready worker is killed and restarted, ms (default WATCHDOG_MS). */
   watchdogMs?: number;
+}
+
+/**
+ * The built caption worker: beside the running bundle (out/main/caption-worker.js, where electron-vite
+ * puts both), or, when the server runs from source (tests, tsx), the build's copy in out/main.
+ */
+export function defaultWorkerScript(here = import.meta.dirname): string {
+  const beside = join(here, 'caption-worker.js');
+  if (existsSync(beside) || !existsSync(join(here, 'caption-worker.ts'))) return beside;
+  return join(here, '..', '..', '..', 'out', 'main', 'caption-worker.js');
 }
 
 export class CaptionService {
@@ -38,7 +48,7 @@ export class CaptionService {
     this.#logger = logger.child({ component: 'captions' });
     this.store = new CaptionStore(options.dataDir);
     this.#thresholds = { behindMs: BEHIND_MS, shedMs: options.shedMs ?? SHED_MS };
-    const script = options.workerScript ?? join(import.meta.dirname, 'caption-worker.js');
+    const script = options.workerScript ?? defaultWorkerScript();
     this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, {
       nice: options.nice,
       watchdogMs: options.watchdogMs,
