@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { CaptionFeed } from '../src/renderer/room/CaptionFeed';
-import { chromiumAvailable, launchChromium } from '../tests/support/browser';
+import { launchChromium } from '../tests/support/browser';
 import type { CaptionLine } from '../src/shared/captions';
 import { buildCaptionWorker, requireCaptionTools, stageSpeaker } from '../tests/support/captions';
 import { eventually, fakeRoom } from '../tests/support/fakeRoom';
@@ -20,7 +20,6 @@ import { SENTENCES, talk, type Talk } from '../tests/support/talk';
 import { conditions, cpuMs, percentile, rssKiB, saveResults, say, startBenchServer } from './support';
 
 requireCaptionTools();
-if (!chromiumAvailable()) throw new Error('Chromium is missing: run as root `apt-get install -y chromium`');
 const ROUNDS = [1, 2, 4];
 
 declare global {

@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { buildCaptionWorker, captionedStage, requireCaptionTools, type CaptionedStage } from '../support/captions';
 import { startTestServer, type TestServer } from '../support/server';
 import { SENTENCES, talk } from '../support/talk';
 
 requireCaptionTools();
-if (!chromiumAvailable()) throw new Error('Chromium is missing: run as root `apt-get install -y chromium` (.ci/run installs it)');
 
 /** Packets each of the page's audio receivers has taken so far, and how many it lost. */
 function received(page: Page): Promise<Array<{ packets: number; lost: number }>> {

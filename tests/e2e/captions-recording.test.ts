@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebVTTParser } from 'webvtt-parser';
 import type { StudioHost } from '../../src/main/studio-host';
 import type { RecordingManifest } from '../../src/shared/recording';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { buildCaptionWorker, requireCaptionTools } from '../support/captions';
 import { bursts, soxSamples } from '../support/sox';
 import { goLive, listen, startTestStudio } from '../support/studio';
@@ -19,7 +19,6 @@ import { SENTENCES, talk, words } from '../support/talk';
 import { writeWav } from '../support/wav';
 
 requireCaptionTools();
-if (!chromiumAvailable()) throw new Error('Chromium is missing: run as root `apt-get install -y chromium` (.ci/run installs it)');
 
 /**
  * How far a cue's start and end may be from its sentence's start and end in the voice's track, s.
