@@ -65,6 +65,8 @@ export default defineConfig({
         input: {
           index: resolve('src/renderer/index.html'),
           listen: resolve('src/renderer/listen.html'),
+          // Sign in, sign up, reset, your account, and public profiles at /@handle.
+          account: resolve('src/renderer/account.html'),
         },
       },
     },

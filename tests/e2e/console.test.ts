@@ -2,7 +2,7 @@
 // noise suppression as a listener hears it through the SFU, and the voice activity indicator's timing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
@@ -74,7 +74,7 @@ describeIfReady('the production console in Chromium', () => {
     }));
     studio = await startStudioHost({
       argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
-      env: {},
+      env: { HOSTLINE_DATA_DIR: dirname(settingsFile) },
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(settingsFile),
       browserBridge: true,
@@ -91,7 +91,7 @@ describeIfReady('the production console in Chromium', () => {
     const hostBrowser = await launchChromium({ micWav: noisy.path });
     const listenerBrowser = await launchChromium();
     browsers.push(hostBrowser, listenerBrowser);
-    const host = await openStudio(hostBrowser, `${studio.server.httpUrl}/`);
+    const host = await openStudio(hostBrowser, studio.studioUrl);
     await host.getByTestId('go-live').click();
     const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
     const listener = await listenerBrowser.newPage();
@@ -135,7 +135,7 @@ describeIfReady('the production console in Chromium', () => {
   it('the speaking indicator follows the speech in the microphone, starting within 250 ms', { retry: 1, timeout: 90_000 }, async () => {
     const browser = await launchChromium({ micWav: clean.path });
     browsers.push(browser);
-    const host = await openStudio(browser, `${studio.server.httpUrl}/`);
+    const host = await openStudio(browser, studio.studioUrl);
     // One full loop after the voice detector has loaded.
     await host.waitForFunction(() => window.hostlineConsole!.speakingLog.length > 0, undefined, { timeout: 30_000 });
     await host.waitForTimeout(clean.length * 1000 + 2000);

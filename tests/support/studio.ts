@@ -11,7 +11,8 @@ import { RENDERER_DIR } from './server';
 export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<StudioHost> {
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
-    env: {},
+    // The embedded SFU's database and mail outbox go in the test's folder.
+    env: { HOSTLINE_DATA_DIR: dir },
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
@@ -20,7 +21,7 @@ export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<
 
 /** Opens the studio, fills in the name and title, waits for a microphone, goes live; returns the share link. */
 export async function goLive(host: Page, studio: StudioHost, name: string, title: string): Promise<string> {
-  await host.goto(`${studio.server.httpUrl}/`);
+  await host.goto(studio.studioUrl);
   // The microphone list appears after the saved settings have filled the form; typing before that
   // races the saved name into the field (seen under load: "AdaAda").
   await eventually(async () => {

@@ -50,19 +50,28 @@ export interface RoomClientOptions {
   userToken?: string;
   /** What this client is, for the server's logs ("studio", "listener page"). */
   clientName?: string;
+  /**
+   * A session token of this SFU service (the studio's; pages on the service's own origin are signed in
+   * by their cookie instead). Presented on every connection, so the person is their account.
+   */
+  sessionToken?: string;
   /** Backoff between reconnection attempts, ms; the last value repeats. */
   reconnectDelaysMs?: number[];
   /** Give up reconnecting after this long, ms. */
   reconnectForMs?: number;
 }
 
-const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
+// Capped at 2 s: a restarted service is found within 2 s of answering again, and the grace period
+// (a minute by default) leaves room for many tries.
+const DEFAULT_DELAYS = [250, 500, 1000, 2000];
 
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
   /** This member's audio: what they hear, and their microphone while on the Stage. */
   readonly media: StageMedia;
   readonly #options: RoomClientOptions;
+  /** The account the server signed this connection in as (with `sessionToken`). */
+  #account: Reply<'account.authenticate'> | undefined;
   /** The join (or latest resume) answer. */
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
@@ -134,8 +143,28 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.media.remoteTracks();
   }
 
+  /** The account this client is signed in as on the server (after connect), if any. */
+  get account(): Reply<'account.authenticate'> | undefined {
+    return this.#account;
+  }
+
   async connect(): Promise<void> {
     await this.signaling.connect();
+    await this.#signIn(true);
+  }
+
+  /**
+   * Signs the new connection in with the session token, when there is one. On a reconnection a
+   * session that ended meanwhile does not stop the member from resuming (the resume token is theirs).
+   */
+  async #signIn(strict: boolean): Promise<void> {
+    if (!this.#options.sessionToken) return;
+    try {
+      this.#account = await this.request('account.authenticate', { token: this.#options.sessionToken });
+    } catch (error) {
+      if (strict || !(error instanceof RequestError) || error.code !== 'unauthenticated') throw error;
+      this.#account = undefined;
+    }
   }
 
   /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
@@ -309,6 +338,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (this.#finished) break;
       try {
         await this.signaling.connect();
+        await this.#signIn(false);
       } catch (error) {
         // The server came back speaking another protocol version: retrying cannot help.
         if (error instanceof RequestError && error.code === 'version_mismatch') {

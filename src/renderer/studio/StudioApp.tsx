@@ -129,7 +129,8 @@ export function StudioApp() {
       if (!track || !engine?.microphone.stream) throw new Error('no microphone is open');
       await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
       const endpoint = await studio.getSfuEndpoint();
-      const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', userToken: localStorage.getItem('hostline.userToken') ?? undefined });
+      // Signed in to the SFU service as the studio's account (the embedded one's local owner).
+      const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', sessionToken: endpoint.sessionToken, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
       // What others did on the Stage, as the server announced it (the host's own actions answer for themselves).
       room.on('stage', (change) => {

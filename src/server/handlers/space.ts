@@ -12,7 +12,7 @@ import { createConsumer, createTransport } from './media.js';
 export const spaceHandlers = handlersFor(spaceFeature, {
   async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, accountId: ctx.account?.accountId });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -23,10 +23,11 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const { claims } = verified;
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
-    // A host token names its holder; an invitation lets the joiner choose a name.
+    // A host token names its holder; an invitation admits whoever holds it: their account when signed in
+    // (so bans and blocks follow the account into any browser), else the identity their client kept.
     const member = space.membership.join({
-      userId: claims.userId ?? ctx.sfu.identify(userToken, 'user'),
-      displayName: claims.displayName ?? displayName ?? 'Listener',
+      userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
+      displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
       role: claims.role,
       canRequest: claims.canRequest ?? false,
       push: ctx.push,

@@ -7,4 +7,5 @@ export { queue } from './queue.js';
 export { media } from './media.js';
 export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
+export { accounts } from './accounts.js';
 export { captions } from './captions.js';
