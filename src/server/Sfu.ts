@@ -161,6 +161,8 @@ export class Sfu {
       graceMs: this.config.graceMs,
       moderation: this.moderation,
       hostUserId,
+      pool: this.pool,
+      mediaCodecs: MEDIA_CODECS,
     });
     await space.start();
     this.captions.attach(space, init.captions ?? false);
@@ -210,6 +212,8 @@ export class Sfu {
       moderation: this.moderation,
       hostUserId: record.hostUserId,
       startedAt: record.startedAt,
+      pool: this.pool,
+      mediaCodecs: MEDIA_CODECS,
     });
     space.restore({ members: stored.members, queue: record.queue, banned: stored.bans, talkTimeMs: record.talkTimeMs });
     await space.start();
@@ -232,13 +236,12 @@ export class Sfu {
   }
 
   /**
-   * A WebRTC transport on the Space's router: on its worker's WebRtcServer (one UDP port for every
+   * A WebRTC transport on one of a Space's routers: on its worker's WebRtcServer (one UDP port for every
    * client, TCP as fallback) or, with `--rtc-ports range`, on ports of its own. `onVanished` runs when
    * the client's ICE consent checks stop (`--ice-consent-timeout`): it is gone, whatever its WebSocket says.
    */
-  async createWebRtcTransport(space: Space, onVanished?: () => void): Promise<ms.WebRtcTransport> {
+  async createWebRtcTransport(router: ms.Router, onVanished?: () => void): Promise<ms.WebRtcTransport> {
     const { host, announcedIp, iceConsentTimeoutS } = this.config;
-    const router = space.router;
     const common = {
       enableUdp: true,
       enableTcp: true,
