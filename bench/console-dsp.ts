@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { VOICE_PRESET } from '../src/shared/console-settings';
-import { PeakRmsMeter } from '../src/renderer/audio/dsp/LevelMeter';
+import { PeakRmsMeter } from '../src/renderer/audio/dsp/PeakRmsMeter';
 import { LoudnessMeter } from '../src/renderer/audio/dsp/Loudness';
 import { ProcessingChain } from '../src/renderer/audio/dsp/ProcessingChain';
 import { createRnnoise, runRnnoise } from '../tests/support/rnnoise';

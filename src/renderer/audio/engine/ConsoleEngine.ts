@@ -22,10 +22,9 @@ import {
 import { TypedEmitter } from '../../../shared/TypedEmitter';
 import type { ChainActivity } from '../dsp/ProcessingChain';
 import type { SendPathSettings } from '../dsp/SendPath';
-import meterWorkletUrl from './console-meter.worklet.ts?worker&url';
+import { connectMeter, loadMeterWorklet, MeterTap } from '../meter/MeterTap';
 import { AudioDevices, MicrophoneInput, type AudioDevice, type DeviceLists, type MediaDevicesLike } from './devices';
-import type { ChainReport, MeterProcessorOptions } from './messages';
-import { MeterTap } from './MeterTap';
+import type { ChainReport } from './messages';
 import { RemoteSpeakers } from './RemoteSpeakers';
 import { SendChain } from './SendChain';
 import { VoiceDetector } from './voice';
@@ -40,6 +39,9 @@ export type ConsoleEngineEvents = {
   activity: [activity: ChainActivity];
   speaking: [speaking: boolean];
 };
+
+/** The host's own meters: a reading every 20 ms, with loudness. */
+const CONSOLE_METER = { loudness: true, periodMs: 20 } as const;
 
 /** AudioContext with the output-device API Chromium has (not yet in TypeScript's DOM lib). */
 type SinkableContext = AudioContext & { setSinkId?(id: string): Promise<void> };
@@ -136,11 +138,11 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     if (this.#started) throw new Error('the console is already started');
     this.#started = true;
     const c = this.context;
-    await c.audioWorklet.addModule(meterWorkletUrl);
+    await loadMeterWorklet(c);
     const processed = c.createMediaStreamSource(new MediaStream([this.#chain.track]));
     processed.connect(this.#monitor).connect(c.destination);
-    this.#meter(this.#head, this.inputMeter);
-    this.#meter(processed, this.processedMeter);
+    connectMeter(this.#head, this.inputMeter, CONSOLE_METER);
+    connectMeter(processed, this.processedMeter, CONSOLE_METER);
     this.#applyTalkGate();
     this.#applyMonitor();
     await this.devices.refresh();
@@ -238,22 +240,6 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
 
   #sendPathSettings(settings: ConsoleSettings): SendPathSettings {
     return { chain: settings.chain, musicMode: settings.musicMode };
-  }
-
-  #meter(input: AudioNode, tap: MeterTap): void {
-    const processorOptions: MeterProcessorOptions = { loudness: true };
-    const node = new AudioWorkletNode(this.context, 'hostline-console-meter', {
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      outputChannelCount: [1],
-      processorOptions,
-    });
-    tap.listen(node.port);
-    input.connect(node);
-    // A worklet only runs while it is pulled; a muted gain keeps it pulled without making sound.
-    const sink = this.context.createGain();
-    sink.gain.value = 0;
-    node.connect(sink).connect(this.context.destination);
   }
 
   #postVoiceGate(open: boolean): void {

@@ -1,7 +1,7 @@
-// Messages between the console engine (main thread), its chain worker and its AudioWorklet meters.
+// Messages between the console engine (main thread) and its chain worker (the meters' are in
+// ../meter/messages.ts).
 import type { ChainActivity } from '../dsp/ProcessingChain';
 import type { SendPathSettings } from '../dsp/SendPath';
-import type { PeakRmsReading } from '../dsp/LevelMeter';
 
 /** From the console engine to its chain worker. */
 export type ChainCommand =
@@ -34,16 +34,3 @@ export interface ChainReport {
 
 /** From the chain worker to the engine. */
 export type ChainEvent = ChainReport | { type: 'error'; message: string };
-
-export interface MeterReading extends PeakRmsReading {
-  /** Seconds on the AudioContext's clock at the end of the reading period. */
-  time: number;
-  /** Short-term (3 s) and momentary (400 ms) loudness, LUFS; absent on meters without loudness. */
-  shortTermLufs?: number;
-  momentaryLufs?: number;
-}
-
-export interface MeterProcessorOptions {
-  /** Also measure loudness (K-weighting), which the host's own meters need and remote speakers do not. */
-  loudness: boolean;
-}
