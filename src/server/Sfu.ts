@@ -6,6 +6,7 @@ import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { CaptionService } from './captions/CaptionService.js';
+import { Cluster } from './cluster/Cluster.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
 import { Space } from './Space.js';
@@ -32,6 +33,8 @@ export class Sfu {
   /** Accounts, the store and mail. */
   readonly platform: Platform;
   readonly captions: CaptionService;
+  /** This node among the nodes sharing `--redis` (issue 15); undefined for one node alone. */
+  cluster: Cluster | undefined;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
   /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
@@ -104,6 +107,23 @@ export class Sfu {
 
   static async start(config: ServerConfig, logger: Logger, platform: Platform): Promise<Sfu> {
     const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
+    if (config.redis) {
+      try {
+        sfu.cluster = await Cluster.start(config, sfu.pool, {
+          listeners: () => sfu.spaces().reduce((sum, space) => sum + space.members().filter((m) => m.connected).length, 0),
+          origins: () => sfu.spaces().length,
+          spaceIds: () => sfu.spaces().map((space) => space.id),
+          source: (spaceId, producerId) => {
+            const space = sfu.space(spaceId);
+            const staged = space?.stageProducers().find((p) => p.producer.id === producerId);
+            return space && staged ? { router: space.router, producer: staged.producer } : undefined;
+          },
+        }, logger);
+      } catch (error) {
+        sfu.close();
+        throw error;
+      }
+    }
     await sfu.#restoreSpaces();
     return sfu;
   }
@@ -167,6 +187,8 @@ export class Sfu {
     await space.start();
     this.captions.attach(space, init.captions ?? false);
     this.#track(space, SpaceRecorder.create(space, this.platform.journal, hostUserId));
+    // A new id: this node is its origin; the directory says so to every other node.
+    await this.cluster?.claim(id);
     // Answered once the Space is in the store: a restart from here on brings it back.
     await this.platform.journal.settled();
     this.logger.info('space created', { spaceId: id, title: init.title });
@@ -186,6 +208,7 @@ export class Sfu {
     space.once('ended', () => {
       this.#spaces.delete(space.id);
       this.#recorders.delete(space.id);
+      void this.cluster?.release(space.id);
     });
   }
 
@@ -193,6 +216,8 @@ export class Sfu {
   async #restoreSpaces(): Promise<void> {
     for (const stored of await this.platform.store.repos.spaces.live()) {
       try {
+        // Several nodes share the store: a Space another live node is the origin of stays there.
+        if (this.cluster && !(await this.cluster.claim(stored.space.id))) continue;
         await this.#restore(stored);
       } catch (error) {
         this.logger.error('could not restore a space', { spaceId: stored.space.id, error });
