@@ -63,10 +63,8 @@ const ConfigSchema = z
     nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,47}$/, 'must be 1–48 letters, digits or dashes').optional(),
     /** The Redis that nodes of one service share; unset: one node alone, no Redis. */
     redis: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-    /** The WebSocket address clients reach this very node at, for redirects (default ws://<host>:<port>/ws). */
+    /** The WebSocket address clients reach this very node at, as the registry names it (default ws://<host>:<port>/ws). */
     nodeUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
-    /** Listeners this node serves before it sends newcomers to a node with room (0: no limit). */
-    maxListeners: z.number().int().min(0).max(1_000_000),
   })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
   .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
@@ -120,8 +118,7 @@ const OPTIONS = [
   // Several nodes behind a load balancer (issue 15, docs/DEPLOY.md).
   { key: 'nodeId', flag: 'node-id', env: 'HOSTLINE_NODE_ID', type: 'string', help: 'this node\'s name among the nodes sharing --redis (default: random)' },
   { key: 'redis', flag: 'redis', env: 'HOSTLINE_REDIS_URL', type: 'string', help: 'redis://host:port shared by every node of the service (unset: one node, no Redis)' },
-  { key: 'nodeUrl', flag: 'node-url', env: 'HOSTLINE_NODE_URL', type: 'string', help: 'ws(s)://… address clients reach this node at directly, for redirects (default ws://<host>:<port>/ws)' },
-  { key: 'maxListeners', flag: 'max-listeners', env: 'HOSTLINE_MAX_LISTENERS', type: 'int', help: 'listeners this node serves before it redirects newcomers to a node with room (default 0: no limit)' },
+  { key: 'nodeUrl', flag: 'node-url', env: 'HOSTLINE_NODE_URL', type: 'string', help: 'ws(s)://… address clients reach this node at directly, as the node registry names it (default ws://<host>:<port>/ws)' },
   { key: 'iceConsentTimeoutS', flag: 'ice-consent-timeout', env: 'HOSTLINE_ICE_CONSENT_TIMEOUT', type: 'int', help: 'seconds without ICE consent checks after which a client counts as gone and gets its grace period (10–60, default 30; 0 off)' },
 ] as const;
 
@@ -144,7 +141,6 @@ export function defaultConfig(): ServerConfig {
     rtcPorts: 'server',
     rtcPort: 40000,
     iceConsentTimeoutS: 30,
-    maxListeners: 0,
   };
 }
 

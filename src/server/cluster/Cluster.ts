@@ -28,11 +28,9 @@ export class Cluster {
   readonly pipes: NodePipes;
   /** Where clients reach this node directly (known once the HTTP server listens). */
   url = '';
-  readonly #config: ServerConfig;
   readonly #logger: Logger;
 
   private constructor(config: ServerConfig, bus: ClusterBus, pool: WorkerPool, load: NodeLoad, logger: Logger, timing: RegistryTiming) {
-    this.#config = config;
     this.#logger = logger;
     this.nodeId = bus.nodeId;
     this.bus = bus;
@@ -55,7 +53,6 @@ export class Cluster {
         workers,
         consumers,
         listeners: load.listeners(),
-        maxListeners: config.maxListeners,
         cpu: Math.round(cpu * 1000) / 1000,
         origins: load.origins(),
         at: Date.now(),
@@ -116,7 +113,6 @@ export class Cluster {
       pipes: this.pipes.pipeCount,
       pipedProducers: this.pipes.pipedProducers,
       bus: this.bus.stats,
-      config: { maxListeners: this.#config.maxListeners },
     };
   }
 

@@ -63,15 +63,13 @@ export type CallResult<M extends CallMethod> = z.infer<(typeof CALLS)[M]['result
 /** What a node says about itself in its heartbeat (the registry's value), read by every node. */
 export const NodeInfoSchema = z.object({
   id: Id,
-  /** Where clients reach it directly (redirects). */
+  /** Where clients reach it directly. */
   url: z.string().max(512),
   startedAt: z.number(),
   workers: z.number().int().min(0),
   consumers: z.number().int().min(0),
   /** Clients this node serves now. */
   listeners: z.number().int().min(0),
-  /** 0: no limit. */
-  maxListeners: z.number().int().min(0),
   /** CPU over the last heartbeat: this process and its workers, in cores (1 = one core busy). */
   cpu: z.number().min(0),
   /** Spaces whose origin it is. */
