@@ -118,7 +118,7 @@ export class Sfu {
             const staged = space?.stageProducers().find((p) => p.producer.id === producerId);
             return space && staged ? { router: space.router, producer: staged.producer } : undefined;
           },
-        }, logger);
+        }, logger, () => sfu.pool.createRouter(MEDIA_CODECS));
       } catch (error) {
         sfu.close();
         throw error;

@@ -118,7 +118,11 @@ export async function startServer(
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
   platform.listeningAt(httpUrl);
-  if (sfu.cluster) sfu.cluster.url = config.nodeUrl ?? `ws://${hostForUrl}:${port}/ws`;
+  if (sfu.cluster) {
+    sfu.cluster.url = config.nodeUrl ?? `ws://${hostForUrl}:${port}/ws`;
+    // Other nodes relay clients here by this address: tell them now, not at the next heartbeat.
+    await sfu.cluster.registry.beat();
+  }
   logger.info('listening', { httpUrl, workers: sfu.pool.size });
 
   let closing: Promise<void> | undefined;

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startRedis, type TestRedis } from '../support/redis';
 import { plainListener, plainSpeaker, RtpRig } from '../support/rtpRig';
 import { startTestServer, type TestServer } from '../support/server';
+import { listenTo, toneTrack, wrtcRoom } from '../support/wrtcRoom';
 
 describe('nodes sharing Redis', () => {
   let redis: TestRedis;
@@ -53,6 +54,56 @@ describe('nodes sharing Redis', () => {
     await created.space.addProducer(member, speaker.producer);
     return { space: created.space, speaker };
   }
+
+  it('listeners whose WebSockets land on other nodes hear the speaker on the origin, through one pipe per node', async () => {
+    const c = await startTestServer({ redis: redis.url, nodeId: 'node-c', database: db.url });
+    const cleanups: Array<() => void> = [];
+    try {
+      const created = await a.sfu.createSpace({ title: 'Three nodes', hostName: 'Ada' });
+      const host = wrtcRoom(a.wsUrl);
+      rooms.push(host);
+      await host.connect();
+      await host.join(created.hostToken);
+      const tone = toneTrack();
+      cleanups.push(tone.stop);
+      await host.setMicrophone(tone.track);
+      await eventually(() => expect(created.space.producers()).toHaveLength(1), 10_000);
+      // Two listeners on node B, one on node C: the load balancer put them there.
+      const listeners: RoomClient[] = [];
+      for (const node of [b, b, c]) {
+        const room = wrtcRoom(node.wsUrl);
+        rooms.push(room);
+        listeners.push(room);
+        await room.connect();
+        await room.join(created.listenerInvite, `Listener ${listeners.length}`);
+      }
+      await eventually(() => {
+        for (const room of listeners) expect(room.remoteTracks()).toHaveLength(1);
+      }, 15_000);
+      const ears = listeners.map((room) => listenTo(room.remoteTracks()[0]!.track));
+      cleanups.push(...ears.map((ear) => ear.stop));
+      await eventually(() => {
+        for (const [i, ear] of ears.entries()) expect(ear.loudestDb(), `listener ${i + 1}`).toBeGreaterThan(-30);
+      }, 10_000);
+      // The origin is the authority: everyone is a member there, and the listener count says so.
+      expect(created.space.members()).toHaveLength(4);
+      for (const room of listeners) expect(created.space.member(room.memberId!)?.role).toBe('listener');
+      // Each edge holds one pipe for the one producer, however many of its listeners hear it.
+      expect(clusterOf(b).pipes.pipeCount).toBe(1);
+      expect(clusterOf(c).pipes.pipeCount).toBe(1);
+      expect(clusterOf(a).pipes.pipedProducers).toBe(2);
+      expect(clusterOf(b).relayed).toBe(2);
+      // The listeners' media is on their own node: nobody but the host has a transport on the origin.
+      for (const room of listeners) expect(created.space.member(room.memberId!)!.transports.size).toBe(0);
+      // The Space's state reaches them too: the host ends it and every edge listener hears so.
+      const ended = listeners.map((room) => new Promise<void>((resolve) => room.once('ended', () => resolve())));
+      created.space.end('the show is over');
+      await Promise.all(ended);
+    } finally {
+      for (const cleanup of cleanups) cleanup();
+      await c.close();
+    }
+  });
 
   it('every node registers its heartbeat and load, and reads every other’s', async () => {
     const res = await fetch(`${a.httpUrl}/healthz/cluster`);

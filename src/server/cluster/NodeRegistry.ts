@@ -73,6 +73,15 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     return this.#live.get(nodeId);
   }
 
+  /** A node's heartbeat as Redis holds it now (fresher than the last read), if it is alive. */
+  async read(nodeId: string): Promise<NodeInfo | undefined> {
+    const text = await this.#bus.redis.get(NODE_KEY_PREFIX + nodeId);
+    const parsed = text ? NodeInfoSchema.safeParse(JSON.parse(text)) : undefined;
+    if (!parsed?.success) return undefined;
+    this.#live.set(nodeId, parsed.data);
+    return parsed.data;
+  }
+
   isLive(nodeId: string): boolean {
     return this.#live.has(nodeId);
   }
