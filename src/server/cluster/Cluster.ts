@@ -49,15 +49,30 @@ export class Cluster {
     this.bus = bus;
     this.directory = new SpaceDirectory(bus);
     const startedAt = Date.now();
-    // CPU is measured between heartbeats: this process and its workers, in cores.
+    // CPU is measured between heartbeats: this process and its workers, in cores. The workers are asked
+    // on the side: a heartbeat never waits for a worker busy with a burst of listeners (a late heartbeat
+    // is a node declared dead).
     let last = { at: process.hrtime.bigint(), cpuMs: 0 };
+    let cpu = 0;
+    let sampling = false;
+    const sampleCpu = () => {
+      if (sampling) return;
+      sampling = true;
+      pool
+        .usage()
+        .then((usage) => {
+          const { user, system } = process.cpuUsage();
+          const cpuMs = usage.reduce((sum, w) => sum + w.cpuMs, 0) + (user + system) / 1000;
+          const at = process.hrtime.bigint();
+          const elapsedMs = Number(at - last.at) / 1e6;
+          if (last.cpuMs > 0 && elapsedMs > 0) cpu = Math.max(0, (cpuMs - last.cpuMs) / elapsedMs);
+          last = { at, cpuMs };
+        })
+        .catch(() => undefined)
+        .finally(() => (sampling = false));
+    };
     const self = async (): Promise<NodeInfo> => {
-      const usage = await pool.usage();
-      const cpuMs = usage.reduce((sum, w) => sum + w.cpuMs, 0) + (process.cpuUsage().user + process.cpuUsage().system) / 1000;
-      const at = process.hrtime.bigint();
-      const elapsedMs = Number(at - last.at) / 1e6;
-      const cpu = last.cpuMs > 0 && elapsedMs > 0 ? Math.max(0, (cpuMs - last.cpuMs) / elapsedMs) : 0;
-      last = { at, cpuMs };
+      sampleCpu();
       const { workers, consumers } = pool.load();
       return {
         id: this.nodeId,
