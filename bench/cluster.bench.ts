@@ -84,15 +84,25 @@ it('cluster: one speaker on the origin, listeners over three nodes', async () =>
     if (index % SAMPLE_EVERY === 0) perNode[n]!.counted.push(listener.ssrc);
   };
 
+  const producerPackets = async () => {
+    const stats = (await speaker.producer.getStats()) as Array<{ packetCount?: number }>;
+    return stats.reduce((sum, st) => sum + (st.packetCount ?? 0), 0);
+  };
   const measure = async () => {
     await rig!.reset();
+    const before = { drops: (await rig!.report()).udp.countingSocketDrops, produced: await producerPackets() };
     const usage0 = await Promise.all(workers.map((w) => w.getResourceUsage()));
     const t0 = performance.now();
     const sent = await rig!.send(WINDOW_PACKETS);
     const usage1 = await Promise.all(workers.map((w) => w.getResourceUsage()));
     const wallMs = performance.now() - t0 + 20;
     await sleep(400);
-    const counts = new Map((await rig!.report()).streams.map((s) => [s.ssrc, s.count]));
+    const report = await rig!.report();
+    const counts = new Map(report.streams.map((s) => [s.ssrc, s.count]));
+    // Packets the origin's worker never got (the sender or the machine), and those the counter's
+    // sockets dropped (the counter, not the SFU): both count as loss below, but say where it was.
+    const inputLost = sent.sent - ((await producerPackets()) - before.produced);
+    const counterDrops = report.udp.countingSocketDrops - before.drops;
     const node = perNode.map((p, i) => {
       const received = p.counted.reduce((sum, ssrc) => sum + (counts.get(ssrc) ?? 0), 0);
       const expected = sent.sent * p.counted.length;
@@ -101,10 +111,10 @@ it('cluster: one speaker on the origin, listeners over three nodes', async () =>
     });
     const cpuPct = node.reduce((sum, n) => sum + n.workerCpuPct, 0);
     const lossPct = node.reduce((sum, n) => sum + n.lossPct * n.listeners, 0) / Math.max(1, total);
-    return { sent: sent.sent, node, lossPct, cpuPctPer1000: (1000 * cpuPct) / Math.max(1, total), load1: Number(os.loadavg()[0]!.toFixed(2)) };
+    return { sent: sent.sent, inputLost, counterDrops, node, lossPct, cpuPctPer1000: (1000 * cpuPct) / Math.max(1, total), load1: Number(os.loadavg()[0]!.toFixed(2)) };
   };
 
-  say('listeners | loss % origin / edge-b / edge-c | worker CPU % origin / edge-b / edge-c | CPU % per 1,000 listeners | load');
+  say('listeners | loss % origin / edge-b / edge-c | input lost | counter drops | worker CPU % origin / edge-b / edge-c | CPU % per 1,000 listeners | load');
   const steps: unknown[] = [];
   for (const target of STEPS) {
     if (Date.now() - started > BUDGET_MS) {
@@ -122,7 +132,7 @@ it('cluster: one speaker on the origin, listeners over three nodes', async () =>
     }
     steps.push({ listeners: total, ...m });
     say(
-      `${String(total).padStart(9)} | ${m.node.map((n) => n.lossPct.toFixed(2)).join(' / ').padStart(30)} | ` +
+      `${String(total).padStart(9)} | ${m.node.map((n) => n.lossPct.toFixed(2)).join(' / ').padStart(30)} | ${String(m.inputLost).padStart(10)} | ${String(m.counterDrops).padStart(13)} | ` +
         `${m.node.map((n) => n.workerCpuPct.toFixed(1)).join(' / ').padStart(36)} | ${m.cpuPctPer1000.toFixed(2).padStart(25)} | ${m.load1}`,
     );
     if (m.lossPct > 10) break;
