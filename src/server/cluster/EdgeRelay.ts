@@ -88,7 +88,7 @@ export class EdgeRelay implements MediaHolder {
       });
     } catch (error) {
       upstream.terminate();
-      throw new ProtocolError('internal', `the Space’s node cannot be reached now (${error instanceof Error ? error.message : String(error)}); try again`);
+      throw new ProtocolError('unavailable', `the Space’s node cannot be reached now (${error instanceof Error ? error.message : String(error)}); try again`);
     }
     return new EdgeRelay(sfu, feed, upstream, client, logger);
   }
