@@ -11,7 +11,8 @@ import { eventually } from '../support/fakeRoom';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startTestServer, type TestServer } from '../support/server';
-import { listenTo, toneTrack, wrtcRoom } from '../support/wrtcRoom';
+import { hostOnAir } from '../support/hostOnAir';
+import { listenTo, wrtcRoom } from '../support/wrtcRoom';
 
 const CLI = join(import.meta.dirname, '..', '..', 'out', 'main', 'sfu.js');
 
@@ -60,15 +61,8 @@ describe('an edge node dies', () => {
   it('its listener hears the stage again within 3 s through another node, as the same member', async () => {
     const nodeC = await startNodeProcess('node-c', redis.url, db.url);
     c = nodeC.child;
-    const created = await a.sfu.createSpace({ title: 'Edge death', hostName: 'Ada' });
-    const host = wrtcRoom(a.wsUrl);
-    rooms.push(host);
-    await host.connect();
-    await host.join(created.hostToken);
-    const tone = toneTrack();
-    cleanups.push(tone.stop);
-    await host.setMicrophone(tone.track);
-    await eventually(() => expect(created.space.producers()).toHaveLength(1), 10_000);
+    const created = await hostOnAir(a, 'Edge death');
+    cleanups.push(created.stop);
 
     // The balancer sends new connections to node C while it lives, then to node B.
     let cAlive = true;

@@ -13,7 +13,8 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startRedis, type TestRedis } from '../support/redis';
 import { plainListener, plainSpeaker, RtpRig } from '../support/rtpRig';
 import { startTestServer, type TestServer } from '../support/server';
-import { listenTo, toneTrack, wrtcRoom } from '../support/wrtcRoom';
+import { hostOnAir } from '../support/hostOnAir';
+import { listenTo, wrtcRoom } from '../support/wrtcRoom';
 
 describe('nodes sharing Redis', () => {
   let redis: TestRedis;
@@ -59,15 +60,8 @@ describe('nodes sharing Redis', () => {
     const c = await startTestServer({ redis: redis.url, nodeId: 'node-c', database: db.url });
     const cleanups: Array<() => void> = [];
     try {
-      const created = await a.sfu.createSpace({ title: 'Three nodes', hostName: 'Ada' });
-      const host = wrtcRoom(a.wsUrl);
-      rooms.push(host);
-      await host.connect();
-      await host.join(created.hostToken);
-      const tone = toneTrack();
-      cleanups.push(tone.stop);
-      await host.setMicrophone(tone.track);
-      await eventually(() => expect(created.space.producers()).toHaveLength(1), 10_000);
+      const created = await hostOnAir(a, 'Three nodes');
+      cleanups.push(created.stop);
       // Two listeners on node B, one on node C: the load balancer put them there.
       const listeners: RoomClient[] = [];
       for (const node of [b, b, c]) {
