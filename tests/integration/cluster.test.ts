@@ -189,8 +189,10 @@ describe('nodes sharing Redis', () => {
     clusterOf(a).registry.close();
     clusterOf(a).bus.close();
     const seenGoneAt = await gone;
-    // Expiry 3 s after the last heartbeat (at most 1 s before the stop), read every 0.5 s.
-    expect(seenGoneAt - stoppedAt).toBeLessThan(4000);
+    // Expiry 3 s after the last heartbeat (at most 1 s before the stop), read every 0.5 s: under 4 s on
+    // a quiet machine; the bound leaves room for timers late by up to 2 s at load 18 on 2 cores.
+    expect(seenGoneAt - stoppedAt).toBeGreaterThan(1500);
+    expect(seenGoneAt - stoppedAt).toBeLessThan(6000);
     expect(clusterOf(b).registry.isLive('node-a')).toBe(false);
     await eventually(() => expect(piped.closed).toBe(true), 1000);
     expect(clusterOf(b).pipes.pipeCount).toBe(0);
