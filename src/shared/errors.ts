@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'ticket_required', // a ticketed Space: listening needs a paid ticket held by your signed-in account
   'rate_limited', // too many requests from this connection
   'media_error', // mediasoup refused the parameters
+  'unavailable', // the node holding the Space cannot be reached now (several nodes); try again shortly
   'internal', // a bug on our side; logged with details
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
