@@ -16,6 +16,8 @@ import { servePage } from './pages/pages.js';
 import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { serveStatic } from './static.js';
+import { serveTicketPages } from './tickets/ticket-pages.js';
+import { paymentWebhookRoute } from './tickets/webhook-route.js';
 
 /** Extra HTTP routes (the studio's browser bridge mounts its API here). Return true when handled. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
@@ -55,10 +57,10 @@ function socketSession(req: IncomingMessage, platform: Platform): string | undef
 
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable> } = {},
+  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable>; now?: () => number } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits });
+  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits, now: options.now });
   let sfu: Sfu;
   try {
     sfu = await Sfu.start(config, logger, platform);
@@ -67,6 +69,7 @@ export async function startServer(
     throw error;
   }
   const api = new HttpApi(platform, logger.child({ component: 'http' }));
+  const paymentWebhook = paymentWebhookRoute(platform.tickets, logger.child({ component: 'payments' }));
   const staticDir = config.staticDir;
   if (staticDir && !existsSync(staticDir)) {
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
@@ -79,17 +82,25 @@ export async function startServer(
         sendJson(res, 200, { ok: true, spaces: sfu.spaces().length, workers: sfu.pool.size });
         return;
       }
+      if (url.pathname === '/healthz/cluster') {
+        // The nodes sharing --redis as this node last read them, and the pipes it holds (issue 15).
+        if (!sfu.cluster) sendJson(res, 404, { error: 'this node runs alone (no --redis)' });
+        else sendJson(res, 200, sfu.cluster.status());
+        return;
+      }
       if (url.pathname === '/healthz/workers') {
         // Each media worker's CPU time, peak memory, routers and WebRTC ports (worker.getResourceUsage).
         sendJson(res, 200, { workers: await sfu.pool.usage() });
         return;
       }
       if (await captionRoutes(sfu, req, res, url)) return;
+      if (await paymentWebhook(req, res, url)) return;
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }
       if (await api.handle(req, res, url)) return;
       if (await servePage(platform, staticDir, req, res, url)) return;
+      if (await serveTicketPages(platform, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {
@@ -112,6 +123,11 @@ export async function startServer(
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
   platform.listeningAt(httpUrl);
+  if (sfu.cluster) {
+    sfu.cluster.url = config.nodeUrl ?? `ws://${hostForUrl}:${port}/ws`;
+    // Other nodes relay clients here by this address: tell them now, not at the next heartbeat.
+    await sfu.cluster.registry.beat();
+  }
   logger.info('listening', { httpUrl, workers: sfu.pool.size });
 
   let closing: Promise<void> | undefined;
@@ -123,6 +139,7 @@ export async function startServer(
     port,
     close() {
       closing ??= (async () => {
+        await sfu.cluster?.close();
         sfu.close();
         for (const ws of wss.clients) ws.close(1001, 'server shutting down');
         await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -9,6 +9,7 @@ import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
 import { SpaceRepository } from './repositories/SpaceRepository.js';
+import { TicketRepository } from './repositories/TicketRepository.js';
 
 export const REPOSITORIES = {
   accounts: AccountRepository,
@@ -19,6 +20,7 @@ export const REPOSITORIES = {
   moderation: ModerationRepository,
   meta: MetaRepository,
   spaces: SpaceRepository,
+  tickets: TicketRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
