@@ -3,6 +3,7 @@
 import type { StoreDb } from './connect.js';
 import { AccountRepository } from './repositories/AccountRepository.js';
 import { FollowRepository } from './repositories/FollowRepository.js';
+import { JobRepository } from './repositories/JobRepository.js';
 import { LinkTokenRepository } from './repositories/LinkTokenRepository.js';
 import { MetaRepository } from './repositories/MetaRepository.js';
 import { ModerationRepository } from './repositories/ModerationRepository.js';
@@ -19,6 +20,7 @@ export const REPOSITORIES = {
   moderation: ModerationRepository,
   meta: MetaRepository,
   spaces: SpaceRepository,
+  jobs: JobRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };
