@@ -2,9 +2,13 @@
 // moderation and the HTTP API's rate limits. The Sfu and the HTTP router both use it.
 import { mkdirSync } from 'node:fs';
 import { AccountService } from './accounts/AccountService.js';
+import { SystemClock, type Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import { RateLimits, type LimitTable } from './http/RateLimits.js';
 import type { Logger } from './logger.js';
+import { JobQueue } from './jobs/JobQueue.js';
+import { defineMailJobs } from './mail/mail-jobs.js';
+import { MailDelivery } from './mail/MailDelivery.js';
 import { Mailer } from './mail/Mailer.js';
 import { ModerationStore } from './ModerationStore.js';
 import { storeTarget } from './store/connect.js';
@@ -14,7 +18,14 @@ import { Store } from './store/Store.js';
 export interface PlatformOptions {
   /** Tighter or looser limits (tests that sign many people up from one address). */
   rateLimits?: Partial<LimitTable>;
+  /** Where durable timers read the time (tests move a ManualClock). */
+  clock?: Clock;
+  /** The job queue's real-time poll interval (tests make it short). */
+  jobPollMs?: number;
 }
+
+/** Finished jobs are kept this long, so their keys keep deduplicating well past anything that could repeat them. */
+const JOB_RETENTION_MS = 90 * 24 * 3_600_000;
 
 export class Platform {
   readonly store: Store;
@@ -22,6 +33,11 @@ export class Platform {
   readonly accounts: AccountService;
   readonly moderation: ModerationStore;
   readonly rateLimits: RateLimits;
+  readonly clock: Clock;
+  /** Work that must happen later, exactly once (mail.send, reminders, …). */
+  readonly jobs: JobQueue;
+  /** Mail sent from jobs: exactly once across crashes (see MailDelivery). */
+  readonly delivery: MailDelivery;
   readonly #logger: Logger;
   /** Links in mail start here: --public-url, else the address the server listens on. */
   #baseUrl: string;
@@ -36,6 +52,10 @@ export class Platform {
     this.#publicUrl = init.config.publicUrl?.replace(/\/+$/, '');
     this.#baseUrl = this.#publicUrl ?? `http://${init.config.host}:${init.config.port}`;
     this.rateLimits = new RateLimits(init.options.rateLimits);
+    this.clock = init.options.clock ?? new SystemClock();
+    this.jobs = new JobQueue({ store: init.store, clock: this.clock, logger: init.logger.child({ component: 'jobs' }), pollMs: init.options.jobPollMs });
+    this.delivery = new MailDelivery({ smtpUrl: init.config.smtp, from: init.config.mailFrom, dataDir: init.config.dataDir, logger: init.logger.child({ component: 'mail' }) });
+    defineMailJobs(this.jobs, this.delivery, init.logger.child({ component: 'mail' }), 'hostline.mail');
     this.accounts = new AccountService({
       store: init.store,
       mailer: init.mailer,
@@ -57,6 +77,7 @@ export class Platform {
       if (config.ownerEmail) await platform.accounts.ensureOwnerEmail(config.ownerEmail.toLowerCase());
       platform.#housekeeping = setInterval(() => void platform.#purge(), 3_600_000);
       platform.#housekeeping.unref();
+      platform.jobs.start();
       return platform;
     } catch (error) {
       await store.close();
@@ -88,6 +109,7 @@ export class Platform {
     try {
       await this.store.repos.sessions.purgeExpired(now);
       await this.store.repos.links.purgeExpired(now);
+      await this.store.repos.jobs.purgeFinished(this.clock.now() - JOB_RETENTION_MS);
     } catch (error) {
       this.#logger.warn('purging expired sessions failed', { error });
     }
@@ -95,6 +117,8 @@ export class Platform {
 
   async close(): Promise<void> {
     clearInterval(this.#housekeeping);
+    await this.jobs.stop();
+    this.delivery.close();
     await this.moderation.flush();
     this.mailer.close();
     await this.store.close();

@@ -8,6 +8,7 @@ import { LinkTokenRepository } from './repositories/LinkTokenRepository.js';
 import { MetaRepository } from './repositories/MetaRepository.js';
 import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
+import { ScheduleRepository } from './repositories/ScheduleRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
 import { SpaceRepository } from './repositories/SpaceRepository.js';
 
@@ -21,6 +22,7 @@ export const REPOSITORIES = {
   meta: MetaRepository,
   spaces: SpaceRepository,
   jobs: JobRepository,
+  schedule: ScheduleRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };

@@ -6,10 +6,12 @@ import * as accounts from './0001_accounts.js';
 import * as moderation from './0002_moderation.js';
 import * as spaces from './0003_spaces.js';
 import * as jobs from './0100_jobs.js';
+import * as schedule from './0101_schedule.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_accounts': accounts,
   '0002_moderation': moderation,
   '0003_spaces': spaces,
   '0100_jobs': jobs,
+  '0101_schedule': schedule,
 };
