@@ -39,6 +39,8 @@ export class Connection {
   /** Requests run one at a time, in arrival order, so answers come back in order and state changes
    * from one client never interleave. */
   #queue: Promise<void> = Promise.resolve();
+  /** What handlers asked to run when the socket closes. */
+  readonly #onClosed: Array<() => void> = [];
 
   /** `sessionSecret`: the session cookie the socket opened with (same-origin pages); checked before any frame. */
   constructor(ws: WebSocket, sfu: Sfu, logger: Logger, sessionSecret?: string) {
@@ -159,6 +161,9 @@ export class Connection {
         if (!this.#greeted) this.#logger.debug('client said hello', { client });
         this.#greeted = true;
       },
+      whenClosed: (listener) => {
+        this.#onClosed.push(listener);
+      },
       hangUp: (code, reason) => {
         this.#hangUp = { code, reason };
       },
@@ -176,6 +181,7 @@ export class Connection {
   }
 
   #onClose(): void {
+    for (const listener of this.#onClosed.splice(0)) listener();
     const joined = this.#joined;
     this.#joined = undefined;
     if (joined && !joined.member.closed) joined.space.disconnect(joined.member, joined.attachment);

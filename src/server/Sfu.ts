@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
+import { newSpaceId, ScheduleService } from './schedule/ScheduleService.js';
 import { Space } from './Space.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
@@ -28,6 +29,8 @@ export class Sfu {
   readonly moderation: ModerationStore;
   /** Accounts, the store and mail. */
   readonly platform: Platform;
+  /** Scheduled Spaces, listings, the Space page and the directory. */
+  readonly schedule: ScheduleService;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
 
@@ -38,6 +41,7 @@ export class Sfu {
     this.platform = platform;
     this.tokens = new TokenSigner(config.tokenSecret);
     this.moderation = platform.moderation;
+    this.schedule = new ScheduleService({ sfu: this, platform, config, logger: logger.child({ component: 'schedule' }) });
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -97,9 +101,11 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; accountId?: string }) {
+  /** Opens a live Space; a scheduled one starts under the `id` it was scheduled with (its link stays). */
+  async createSpace(init: { id?: string; title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; accountId?: string }) {
+    const id = init.id ?? newSpaceId();
+    if (this.#spaces.has(id)) throw new ProtocolError('conflict', 'that Space is live already');
     const router = await this.pool.createRouter(MEDIA_CODECS);
-    const id = randomBytes(6).toString('base64url');
     // A signed-in host is their account; otherwise the identity their client kept, or a new one.
     const hostUserId = init.accountId ?? this.identify(init.userToken, 'host');
     const space = new Space({

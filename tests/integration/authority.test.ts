@@ -126,6 +126,13 @@ const TABLE: Record<RequestType, Row> = {
   'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
   'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
   'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  // Anyone holding a Space's link may watch its page.
+  'space.watch': { data: (w) => ({ spaceId: w.f.spaceId }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
+  // Starting needs an account (and a scheduled Space of one's own: this live one is not).
+  'space.start': {
+    data: (w) => ({ spaceId: w.f.spaceId, hostName: 'X' }),
+    expect: row('unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'not_found', 'unauthenticated'),
+  },
 };
 
 describe('authority: every request from every role', () => {
@@ -161,6 +168,8 @@ describe('authority: every request from every role', () => {
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener']);
+    // Refused for want of an account, which a role alone does not tell.
+    for (const role of ['host', 'cohost', 'speaker', 'listener']) byData.add(`space.start:${role}`);
     for (const type of REQUEST_TYPES) {
       for (const role of ['host', 'cohost', 'speaker', 'listener'] as const) {
         if (byData.has(`${type}:${role}`)) continue;

@@ -6,6 +6,7 @@ import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
 import { queueHandlers } from './queue.js';
 import { reactionHandlers } from './reactions.js';
+import { scheduleHandlers } from './schedule.js';
 import { sessionHandlers } from './session.js';
 import { spaceHandlers } from './space.js';
 import { stageHandlers } from './stage.js';
@@ -19,4 +20,5 @@ export const HANDLERS: HandlerTable = {
   ...moderationHandlers,
   ...reactionHandlers,
   ...accountHandlers,
+  ...scheduleHandlers,
 };

@@ -8,9 +8,10 @@ import type { Space } from '../Space.js';
 import { DONE, handlersFor, type BaseContext } from './context.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, visibility, description }) {
     ctx.sfu.checkStudioKey(studioKey);
     const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, accountId: ctx.account?.accountId });
+    await ctx.sfu.schedule.wentLive(space, { accountId: ctx.account?.accountId, visibility: visibility ?? 'unlisted', description: description ?? '' });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -26,7 +27,8 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const member = space.join({
       userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
       displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
-      role: claims.role,
+      // Co-hosts set up ahead join on stage when they come signed in.
+      role: ctx.sfu.schedule.roleOnJoin(space, ctx.account?.accountId, claims.role),
       canRequest: claims.canRequest ?? false,
       push: ctx.push,
     });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema } from '../media.js';
+import { DescriptionSchema, VisibilitySchema } from '../schedule.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
@@ -43,6 +44,9 @@ export const space = feature({
         /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
         requestPolicy: RequestPolicySchema.optional(),
+        /** Listed in the directory (public) or link only (unlisted, the default). */
+        visibility: VisibilitySchema.optional(),
+        description: DescriptionSchema.optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: ANYONE,
