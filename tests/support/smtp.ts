@@ -9,11 +9,16 @@ export interface ReceivedMail {
   from: string;
   subject: string;
   text: string;
+  messageId: string;
+  headers: Map<string, unknown>;
+  attachments: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 export interface TestSmtp {
   url: string;
   received: ReceivedMail[];
+  /** Refuses the next `count` messages (to `to`, when given) after their DATA with this reply code (451: try later; 550: never). */
+  refuseNext(count: number, code: number, to?: string): void;
   /** Waits for a message to `to` whose subject matches, and returns it. */
   waitFor(to: string, subject: RegExp, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -21,15 +26,32 @@ export interface TestSmtp {
 
 export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
+  const refusals: Array<{ code: number; to: string | undefined }> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Many sessions at once (two server processes sending a batch).
+    maxClients: 100,
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
-          received.push({ to, from: mail.from?.text ?? '', subject: mail.subject ?? '', text: mail.text ?? '' });
+          const refusal = refusals.findIndex((r) => r.to === undefined || to.includes(r.to));
+          if (refusal >= 0) {
+            const [{ code }] = refusals.splice(refusal, 1) as [{ code: number }];
+            callback(Object.assign(new Error(code >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: code }));
+            return;
+          }
+          received.push({
+            to,
+            from: mail.from?.text ?? '',
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            messageId: mail.messageId ?? '',
+            headers: mail.headers,
+            attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content.toString('utf8') })),
+          });
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -40,6 +62,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    refuseNext(count, code, to) {
+      for (let i = 0; i < count; i++) refusals.push({ code, to });
+    },
     async waitFor(to, subject, timeoutMs = 5000) {
       let found: ReceivedMail | undefined;
       await eventually(() => {

@@ -69,8 +69,9 @@ export class ScheduleNotices {
     return `${this.#platform.baseUrl}${path}`;
   }
 
-  async stopLink(spaceId: string, accountId: string): Promise<string> {
-    return this.#link(`${spacePath(spaceId)}?unremind=${encodeURIComponent((await this.links()).token(spaceId, accountId))}`);
+  /** The one-click "stop reminding me" link of a reminder mail. */
+  stopLink(links: ReminderLinks, spaceId: string, accountId: string): string {
+    return this.#link(`${spacePath(spaceId)}?unremind=${encodeURIComponent(links.token(spaceId, accountId))}`);
   }
 
   // ---- planning (called inside the host's transaction) -----------------------------------------------
@@ -111,22 +112,26 @@ export class ScheduleNotices {
   // ---- the jobs --------------------------------------------------------------------------------------
 
   #define(): void {
+    // Handlers read the link key before their transaction: SQLite has one connection, and a query
+    // outside the transaction would wait for it to end.
     this.#queue.define(SCHEDULE_JOBS.remindBefore, {
       payload: Moment,
-      handle: (job) =>
-        job.finishWith(async (repos) => {
+      handle: async (job) => {
+        const links = await this.links();
+        await job.finishWith(async (repos) => {
           const space = await this.#still(repos, job.payload);
           if (!space) return;
           const about = await this.#about(repos, space);
           const minutes = Math.round(this.#schedule.reminderLeadMs / 60_000);
           for (const person of await repos.schedule.subscribers(space.id)) {
             if (person.accountId === space.hostId) continue;
-            await this.#mail(repos, `mail:remind:${space.id}:${space.startsAt}:${person.accountId}`, space.id, reminderMail(person.email, about, minutes, await this.stopLink(space.id, person.accountId)));
+            await this.#mail(repos, `mail:remind:${space.id}:${space.startsAt}:${person.accountId}`, space.id, reminderMail(person.email, about, minutes, this.stopLink(links, space.id, person.accountId)));
           }
           for (const person of await this.#hosts(repos, space)) {
             await this.#mail(repos, `mail:host-before:${space.id}:${space.startsAt}:${person.accountId}`, space.id, hostBeforeMail(person.email, about, minutes, STUDIO_HINT));
           }
-        }),
+        });
+      },
     });
 
     this.#queue.define(SCHEDULE_JOBS.atStart, {
@@ -167,33 +172,36 @@ export class ScheduleNotices {
 
     this.#queue.define(SCHEDULE_JOBS.live, {
       payload: Live,
-      handle: (job) =>
-        job.finishWith(async (repos) => {
+      handle: async (job) => {
+        const links = await this.links();
+        await job.finishWith(async (repos) => {
           const { spaceId, hostId } = job.payload;
           const hostProfile = await repos.profiles.byAccount(hostId);
           const space = job.payload.scheduled ? await repos.schedule.get(spaceId) : undefined;
           const about: MailSpace = { title: job.payload.title, hostName: hostProfile?.displayName ?? 'The host', startsAt: space?.startsAt ?? null, timeZone: space?.timeZone ?? null, link: this.#link(spacePath(spaceId)) };
           const told = new Set<string>([hostId]);
-          const tell = async (person: Recipient, make: () => Promise<MailJob> | MailJob) => {
+          const tell = async (person: Recipient, make: () => MailJob) => {
             if (told.has(person.accountId)) return;
             told.add(person.accountId);
             // One "live" mail per person per Space, whichever list they are on.
-            await this.#mail(repos, `mail:live:${spaceId}:${person.accountId}`, spaceId, await make());
+            await this.#mail(repos, `mail:live:${spaceId}:${person.accountId}`, spaceId, make());
           };
           for (const person of await repos.schedule.recipients(job.payload.cohostIds)) await tell(person, () => cohostLiveMail(person.email, about));
-          if (space) for (const person of await repos.schedule.subscribers(spaceId)) await tell(person, async () => liveMail(person.email, about, await this.stopLink(spaceId, person.accountId)));
+          if (space) for (const person of await repos.schedule.subscribers(spaceId)) await tell(person, () => liveMail(person.email, about, this.stopLink(links, spaceId, person.accountId)));
           // An unlisted Space is for those holding its link: followers are not sent it.
           if (job.payload.visibility === 'public') {
             const profileLink = this.#link(`/@${hostProfile?.handle ?? ''}`);
             for (const person of await repos.schedule.followersOf(hostId)) await tell(person, () => followerLiveMail(person.email, about, profileLink));
           }
-        }),
+        });
+      },
     });
 
     this.#queue.define(SCHEDULE_JOBS.changed, {
       payload: Change,
-      handle: (job) =>
-        job.finishWith(async (repos) => {
+      handle: async (job) => {
+        const links = await this.links();
+        await job.finishWith(async (repos) => {
           const space = await repos.schedule.get(job.payload.spaceId);
           if (!space) return;
           // Mail tells of the change as it was made, even if another followed.
@@ -204,11 +212,12 @@ export class ScheduleNotices {
               await this.#mail(repos, key, space.id, cancelledMail(person.email, about));
               continue;
             }
-            const message = rescheduledMail(person.email, about, await this.stopLink(space.id, person.accountId));
+            const message = rescheduledMail(person.email, about, this.stopLink(links, space.id, person.accountId));
             const calendar = spaceCalendar({ space: { ...space, startsAt: job.payload.startsAt, revision: job.payload.revision }, hostName: about.hostName, link: about.link, alarmLeadMs: this.#schedule.reminderLeadMs, now: job.now() });
             await this.#mail(repos, key, space.id, { ...message, attachments: [{ filename: 'space.ics', content: calendar, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] });
           }
-        }),
+        });
+      },
     });
   }
 
