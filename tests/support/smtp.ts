@@ -39,7 +39,7 @@ export async function startTestSmtp(): Promise<TestSmtp> {
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
           const refusal = refusals.findIndex((r) => r.to === undefined || to.includes(r.to));
           if (refusal >= 0) {
-            const [{ code }] = refusals.splice(refusal, 1) as [{ code: number }];
+            const { code } = refusals.splice(refusal, 1)[0]!;
             callback(Object.assign(new Error(code >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: code }));
             return;
           }

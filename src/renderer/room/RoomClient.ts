@@ -181,8 +181,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
+    listing?: { visibility?: 'public' | 'unlisted'; description?: string },
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, ...listing });
+  }
+
+  /** Starts the host's scheduled Space now, under its id and with everything it was set up with. */
+  startScheduled(spaceId: string, hostName: string, studioKey?: string): Promise<Reply<'space.start'>> {
+    return this.request('space.start', { spaceId, hostName, studioKey, userToken: this.#userToken });
   }
 
   /**

@@ -19,6 +19,9 @@ import { ConsoleMeter } from './console/ConsoleMeter';
 import { ConsolePanel } from './console/ConsolePanel';
 import { RecordingLibrary } from './recording/RecordingLibrary';
 import { RecordingPanel } from './recording/RecordingPanel';
+import type { HostScheduledSpace } from '../../shared/schedule';
+import { SchedulePanel } from './schedule/SchedulePanel';
+import '../ui/discover.css';
 
 type Phase = 'setup' | 'starting' | 'live' | 'ended';
 
@@ -58,6 +61,8 @@ export function StudioApp() {
   const [deviceId, setDeviceId] = useState<string>('');
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
+  /** Going live unscheduled: listed in the directory, or link only. */
+  const [listed, setListed] = useState(true);
   const [phase, setPhase] = useState<Phase>('setup');
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -114,14 +119,15 @@ export function StudioApp() {
     if (device) void studio.updateSettings({ inputDevice: { deviceId: device.deviceId, label: device.label } });
   }
 
-  async function goLive() {
+  /** Goes live: a new Space from the form, or (Start now) a scheduled one with everything it was set up with. */
+  async function goLive(scheduled?: HostScheduledSpace) {
     setError(undefined);
     setPhase('starting');
     try {
       // What leaves the console's chain is what the Stage receives.
       const track = engine?.processedTrack;
       if (!track || !engine?.microphone.stream) throw new Error('no microphone is open');
-      await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
+      await studio.updateSettings({ hostName: name.trim(), ...(scheduled ? {} : { lastSpaceTitle: title.trim() }) });
       const endpoint = await studio.getSfuEndpoint();
       // Signed in to the SFU service as the studio's account (the embedded one's local owner).
       const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', sessionToken: endpoint.sessionToken, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
@@ -143,11 +149,14 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
-      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
+      const created = scheduled
+        ? await room.startScheduled(scheduled.spaceId, name.trim(), endpoint.studioKey)
+        : await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, { visibility: listed ? 'public' : 'unlisted' });
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       await room.startSending(track);
-      const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
+      // The Space page: the same link before a scheduled Space starts and while it is live.
+      const shareLink = `${endpoint.httpUrl}/s/${created.spaceId}`;
       setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
       setPhase('live');
     } catch (e) {
@@ -286,6 +295,10 @@ export function StudioApp() {
               ))}
             </select>
           </label>
+          <label className="inline">
+            <input type="checkbox" data-testid="listed" checked={listed} onChange={(e) => setListed(e.target.checked)} />
+            List it in the directory (public); unticked, only people with the link find it
+          </label>
           <ConsoleMeter tap={engine?.processedMeter} label="Level" />
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
@@ -296,6 +309,9 @@ export function StudioApp() {
         <section className="console-setup">
           <ConsolePanel engine={engine} studio={studio} settings={settings} />
         </section>
+      )}
+      {phase === 'setup' && (
+        <SchedulePanel studio={studio} canStart={name.trim().length > 0 && inputs.length > 0} onStartNow={(space) => void goLive(space)} />
       )}
       {phase === 'setup' && <RecordingLibrary studio={studio} />}
 
