@@ -19,6 +19,11 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Refuses the next `count` messages (to `to`, when given) after their DATA with this reply code (451: try later; 550: never). */
   refuseNext(count: number, code: number, to?: string): void;
+  /**
+   * What each address's mailbox holds: messages by Message-ID, as a mail store keeps them (one copy
+   * per Message-ID however often it arrived).
+   */
+  mailboxes(): Map<string, Set<string>>;
   /** Waits for a message to `to` whose subject matches, and returns it. */
   waitFor(to: string, subject: RegExp, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -34,8 +39,16 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     // Many sessions at once (two server processes sending a batch).
     maxClients: 100,
     onData(stream, _session, callback) {
+      // Only a message that ended with its dot was accepted; a client gone mid-message left nothing.
+      let complete = false;
+      stream.once('end', () => (complete = true));
+      stream.once('error', () => undefined);
       simpleParser(stream)
         .then((mail) => {
+          if (!complete) {
+            callback(new Error('the message did not arrive in full'));
+            return;
+          }
           const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
           const refusal = refusals.findIndex((r) => r.to === undefined || to.includes(r.to));
           if (refusal >= 0) {
@@ -57,11 +70,21 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         .catch((error: Error) => callback(error));
     },
   });
+  // A client killed mid-message resets its connection; that is the sender's problem, not the server's.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    mailboxes() {
+      const boxes = new Map<string, Set<string>>();
+      for (const mail of received) {
+        if (!boxes.has(mail.to)) boxes.set(mail.to, new Set());
+        boxes.get(mail.to)!.add(mail.messageId);
+      }
+      return boxes;
+    },
     refuseNext(count, code, to) {
       for (let i = 0; i < count; i++) refusals.push({ code, to });
     },

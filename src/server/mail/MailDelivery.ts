@@ -1,11 +1,11 @@
-// Mail sent from the job queue, where "sent exactly once" must survive a process dying at any moment.
-// SMTP has one point of no return: the dot that ends DATA. Until the server has it, a dropped
-// connection discards the message (RFC 5321 §4.1.1.4), so resending is safe; once it has it, the
-// message is queued. So the whole message goes out first, then the caller durably records that it is
-// about to send the dot (`beforeCommit`: the job's checkpoint), then the dot goes. A job found with
-// that checkpoint after a crash was delivered; one without it was not. What is left is the instant
-// between recording the checkpoint and writing the dot to the socket. Every message carries the
-// job's stable Message-ID as well, so a receiving store that deduplicates sees the same message.
+// Mail sent from the job queue, where "sent once" must survive a process dying at any moment. SMTP
+// has one point of no return: the dot that ends DATA. Until the server has it, a dropped connection
+// discards the message (RFC 5321 §4.1.1.4), so resending is safe; between the dot and the server's
+// answer nobody can tell (RFC 1047). So the message goes out, then the caller durably records that
+// the dot is next (`beforeCommit`: the job's checkpoint), then the dot goes. After a crash, a job
+// without that checkpoint certainly was not delivered and is sent again; one with it may have been,
+// and is sent again under the same Message-ID (the job's), so the mailbox that has it already sees
+// the same message, never a second reminder. Only messages in flight at the crash can repeat so.
 // Without --smtp, messages are .eml files named by their Message-ID: writing one again replaces it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -184,6 +184,9 @@ export class MailDelivery {
       connection.once('error', reject);
       connection.connect(() => {
         connection.removeListener('error', reject);
+        // The dot must leave the moment it is written: with Nagle's algorithm it can wait for the
+        // server's delayed ACK (tens of ms) in our kernel, and a process dying then loses it.
+        (connection as unknown as { _socket?: { setNoDelay?: (noDelay: boolean) => void } })._socket?.setNoDelay?.(true);
         // A session that fails while idle is dropped; a send on it reports its own error.
         connection.on('error', (error: unknown) => this.#logger.debug('smtp session error', { error }));
         if (!target.auth) return resolve(connection);

@@ -26,9 +26,11 @@ export function defineMailJobs(queue: JobQueue, delivery: MailDelivery, logger: 
     payload: MailJobSchema,
     async handle(job) {
       if (job.checkpoint === COMMITTING) {
-        // The previous attempt's process died after handing the message over: it was delivered.
-        logger.info('mail delivered by an earlier attempt', { jobId: job.id, to: job.payload.to });
-        return;
+        // The previous attempt's process died between handing over the end of the message and the
+        // server's answer: it may or may not have arrived, and SMTP cannot be asked. Lost is worse
+        // than twice, so it goes again under the same Message-ID, which a mailbox that already has
+        // it recognises (RFC 1047's window: only messages in flight at the crash can repeat).
+        logger.warn('mail may have been delivered by a process that died; sending again under the same Message-ID', { jobId: job.id, to: job.payload.to });
       }
       try {
         const where = await delivery.deliver({ ...job.payload, messageId: `<${job.id}@${host}>` }, () => job.checkpointAs(COMMITTING));
