@@ -2,15 +2,17 @@
 // live from the studio page, listen from the share link.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { Clock } from '../../src/server/clock';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
-export function startTestStudio(dir: string): Promise<StudioHost> {
+export function startTestStudio(dir: string, options: { smtp?: string; clock?: Clock } = {}): Promise<StudioHost> {
   return startStudioHost({
-    argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+    argv: ['--port', '0', '--workers', '1', '--log-level', 'warn', ...(options.smtp ? ['--smtp', options.smtp] : [])],
+    ...(options.clock ? { clock: options.clock, jobPollMs: 50 } : {}),
     // The embedded SFU's database and mail outbox go in the test's folder.
     env: { HOSTLINE_DATA_DIR: dir },
     staticDir: RENDERER_DIR,
