@@ -21,6 +21,8 @@ const RATE_BURST = 100;
 const MAX_REFUSALS = 2000;
 /** Events are dropped for a client this far behind, rather than buffering without bound. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Close code when the client's media stopped answering (ICE consent): it may resume within the grace period. */
+export const MEDIA_LOST_CLOSE_CODE = 4001;
 
 export class Connection {
   readonly #ws: WebSocket;
@@ -100,6 +102,9 @@ export class Connection {
       // The table is typed per request type; here the type is only known at run time.
       const handler = HANDLERS[request.type] as (ctx: BaseContext, data: unknown) => Promise<unknown>;
       const data = await handler(context, request.data);
+      // Answered once the change is in the store: what a client was told survives a restart.
+      const { journal } = this.#sfu.platform;
+      if (journal.busy) await journal.settled();
       this.#send({ kind: 'response', id: request.id, ok: true, data });
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -168,7 +173,18 @@ export class Connection {
         this.#hangUp = { code, reason };
       },
       push: this.push,
+      mediaLost: (reason) => this.#mediaLost(reason),
     };
+  }
+
+  /** The client's media stopped answering: close the socket now, and `close` runs the usual
+   * disconnect (grace period), as if the connection had dropped. */
+  #mediaLost(reason: string): void {
+    if (this.#ws.readyState !== this.#ws.OPEN && this.#ws.readyState !== this.#ws.CONNECTING) return;
+    this.#logger.warn('hanging up on a vanished client', { reason, memberId: this.#joined?.member.id });
+    this.#ws.close(MEDIA_LOST_CLOSE_CODE, 'media connection lost');
+    // A vanished peer never answers the close handshake; do not wait for it.
+    setTimeout(() => this.#ws.terminate(), 1000).unref();
   }
 
   #replyError(id: number | null, error: ErrorBody): void {
@@ -184,6 +200,6 @@ export class Connection {
     for (const listener of this.#onClosed.splice(0)) listener();
     const joined = this.#joined;
     this.#joined = undefined;
-    if (joined && !joined.member.closed) joined.space.disconnect(joined.member, joined.attachment);
+    if (joined && !joined.member.closed) joined.space.membership.disconnect(joined.member, joined.attachment);
   }
 }

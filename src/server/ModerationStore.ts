@@ -1,6 +1,7 @@
 // Block lists and reports, over the store. Block lists are read on every join, so they are held in
 // memory (loaded at start) and written through; reports are written through. `flush()` waits for
-// writes still on their way (tests, shutdown).
+// writes still on their way (tests, shutdown). Without a store (unit tests of a Space) it lives in
+// memory only.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from './logger.js';
 import type { Report } from './store/repositories/ModerationRepository.js';
@@ -9,14 +10,16 @@ import type { Store } from './store/Store.js';
 export type { Report } from './store/repositories/ModerationRepository.js';
 
 export class ModerationStore {
-  readonly #store: Store;
-  readonly #logger: Logger;
+  readonly #store: Store | undefined;
+  readonly #logger: Logger | undefined;
   /** Block lists by the blocking identity (an account id, or an anonymous id). */
   readonly #blocks = new Map<string, Map<string, string>>();
+  /** The last thousand reports made since this process started (all reports are in the store). */
+  readonly #recentReports: Report[] = [];
   /** Writes on their way to the store. */
   readonly #pending = new Set<Promise<unknown>>();
 
-  private constructor(store: Store, logger: Logger) {
+  constructor(store?: Store, logger?: Logger) {
     this.#store = store;
     this.#logger = logger;
   }
@@ -38,12 +41,12 @@ export class ModerationStore {
 
   block(ownerUserId: string, blocked: { userId: string; displayName: string }): void {
     this.#list(ownerUserId).set(blocked.userId, blocked.displayName);
-    this.#write('block', this.#store.repos.moderation.block(ownerUserId, blocked, Date.now()));
+    if (this.#store) this.#write('block', this.#store.repos.moderation.block(ownerUserId, blocked, Date.now()));
   }
 
   async unblock(ownerUserId: string, userId: string): Promise<void> {
     this.#blocks.get(ownerUserId)?.delete(userId);
-    await this.#store.repos.moderation.unblock(ownerUserId, userId);
+    await this.#store?.repos.moderation.unblock(ownerUserId, userId);
   }
 
   blockList(ownerUserId: string): Array<{ userId: string; displayName: string }> {
@@ -52,12 +55,15 @@ export class ModerationStore {
 
   report(report: Omit<Report, 'id' | 'at'>): Report {
     const stored: Report = { id: randomUUID(), at: new Date().toISOString(), ...report };
-    this.#write('report', this.#store.repos.moderation.report(stored));
+    this.#recentReports.push(stored);
+    if (this.#recentReports.length > 1000) this.#recentReports.shift();
+    if (this.#store) this.#write('report', this.#store.repos.moderation.report(stored));
     return stored;
   }
 
-  reports(): Promise<Report[]> {
-    return this.#store.repos.moderation.reports();
+  /** Reports made since this process started; every report is in the store (`repos.moderation.reports()`). */
+  reports(): readonly Report[] {
+    return this.#recentReports;
   }
 
   async flush(): Promise<void> {
@@ -71,7 +77,7 @@ export class ModerationStore {
   }
 
   #write(what: string, pending: Promise<unknown>): void {
-    const tracked = pending.catch((error: unknown) => this.#logger.error(`saving a ${what} failed`, { error }));
+    const tracked = pending.catch((error: unknown) => this.#logger?.error(`saving a ${what} failed`, { error }));
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));
   }

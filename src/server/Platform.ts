@@ -11,7 +11,9 @@ import { defineMailJobs } from './mail/mail-jobs.js';
 import { MailDelivery } from './mail/MailDelivery.js';
 import { Mailer } from './mail/Mailer.js';
 import { ModerationStore } from './ModerationStore.js';
+import { randomBytes } from 'node:crypto';
 import { storeTarget } from './store/connect.js';
+import { Journal } from './store/Journal.js';
 import { importLegacyFiles } from './store/legacy-import.js';
 import { Store } from './store/Store.js';
 
@@ -38,14 +40,29 @@ export class Platform {
   readonly jobs: JobQueue;
   /** Mail sent from jobs: exactly once across crashes (see MailDelivery). */
   readonly delivery: MailDelivery;
+  /** Live-state writes (Spaces, members, queue) folded and committed without holding up the show. */
+  readonly journal: Journal;
+  /** The secret join and user tokens are signed with: --token-secret, else one kept in the store, so
+   * invitations and kept identities still verify after a restart. */
+  readonly tokenSecret: string;
   readonly #logger: Logger;
   /** Links in mail start here: --public-url, else the address the server listens on. */
   #baseUrl: string;
   readonly #publicUrl: string | undefined;
   #housekeeping: ReturnType<typeof setInterval> | undefined;
 
-  private constructor(init: { config: ServerConfig; store: Store; mailer: Mailer; moderation: ModerationStore; logger: Logger; options: PlatformOptions }) {
+  private constructor(init: {
+    config: ServerConfig;
+    store: Store;
+    mailer: Mailer;
+    moderation: ModerationStore;
+    logger: Logger;
+    options: PlatformOptions;
+    tokenSecret: string;
+  }) {
     this.store = init.store;
+    this.tokenSecret = init.tokenSecret;
+    this.journal = new Journal(init.store, init.logger.child({ component: 'journal' }));
     this.mailer = init.mailer;
     this.moderation = init.moderation;
     this.#logger = init.logger;
@@ -73,7 +90,12 @@ export class Platform {
       const moderation = await ModerationStore.load(store, logger.child({ component: 'moderation' }));
       const mailer = new Mailer({ smtpUrl: config.smtp, from: config.mailFrom, dataDir: config.dataDir, logger: logger.child({ component: 'mail' }) });
       logger.info('mail', { to: mailer.destination });
-      const platform = new Platform({ config, store, mailer, moderation, logger, options });
+      let tokenSecret = config.tokenSecret ?? (await store.repos.meta.get('token_secret'));
+      if (!tokenSecret) {
+        tokenSecret = randomBytes(32).toString('base64url');
+        await store.repos.meta.set('token_secret', tokenSecret);
+      }
+      const platform = new Platform({ config, store, mailer, moderation, logger, options, tokenSecret });
       if (config.ownerEmail) await platform.accounts.ensureOwnerEmail(config.ownerEmail.toLowerCase());
       platform.#housekeeping = setInterval(() => void platform.#purge(), 3_600_000);
       platform.#housekeeping.unref();
@@ -119,6 +141,7 @@ export class Platform {
     clearInterval(this.#housekeeping);
     await this.jobs.stop();
     this.delivery.close();
+    await this.journal.close();
     await this.moderation.flush();
     this.mailer.close();
     await this.store.close();

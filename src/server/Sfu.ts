@@ -5,15 +5,18 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { CaptionService } from './captions/CaptionService.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
 import { newSpaceId, ScheduleService } from './schedule/ScheduleService.js';
 import { Space } from './Space.js';
+import { SpaceRecorder } from './SpaceRecorder.js';
+import type { StoredSpace } from './store/repositories/SpaceRepository.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
 
 /** Opus is all a live audio room needs: 48 kHz, stereo-capable, in-band FEC. */
-export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
+export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } },
 ];
 
@@ -31,39 +34,82 @@ export class Sfu {
   readonly platform: Platform;
   /** Scheduled Spaces, listings, the Space page and the directory. */
   readonly schedule: ScheduleService;
+  readonly captions: CaptionService;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
+  /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
+  readonly #rescuing = new Set<Space>();
 
   private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool, platform: Platform) {
     this.config = config;
     this.logger = logger;
     this.pool = pool;
     this.platform = platform;
-    this.tokens = new TokenSigner(config.tokenSecret);
+    this.tokens = new TokenSigner(platform.tokenSecret);
+    // A suspended account leaves every Space it is in, at once.
+    platform.accounts.on('suspended', (accountId) => {
+      for (const space of this.spaces()) {
+        for (const member of space.members()) if (member.userId === accountId) space.moderation.expelSuspended(member);
+      }
+    });
     this.moderation = platform.moderation;
     this.schedule = new ScheduleService({ sfu: this, platform, config, logger: logger.child({ component: 'schedule' }) });
+    this.captions = new CaptionService(
+      {
+        engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
+        maxStreams: config.captionStreams,
+        workerScript: config.captionWorkerScript,
+        dataDir: config.dataDir,
+        nice: config.captionNice,
+        shedMs: config.captionShedMs,
+      },
+      logger,
+    );
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
   /** Moves every Space whose router died with its worker to a new router on a healthy worker. */
   #rescueSpaces(): void {
     const stranded = this.spaces().filter((space) => space.router.closed && space.status === 'live');
+    // Marked at once (the routers' close handlers look a tick later), even those already moving.
     for (const space of stranded) space.markMoving();
-    for (const space of stranded) {
-      const started = Date.now();
-      this.pool
-        .createRouter(MEDIA_CODECS)
-        .then((router) => space.moveTo(router))
-        .then(() => this.logger.warn('space rescued from a dead worker', { spaceId: space.id, ms: Date.now() - started }))
-        .catch((error: unknown) => {
-          this.logger.error('could not rescue a space', { spaceId: space.id, error });
-          space.end('the media server failed');
-        });
+    for (const space of stranded) if (!this.#rescuing.has(space)) void this.#rescue(space);
+  }
+
+  /**
+   * A worker crash never ends a live Space: wait for a live worker (the pool replaces dead ones) and
+   * move there; when the new router dies too before or while the Space moves, try again.
+   */
+  async #rescue(space: Space): Promise<void> {
+    this.#rescuing.add(space);
+    const started = Date.now();
+    try {
+      for (let attempt = 1; space.status === 'live' && space.router.closed; attempt++) {
+        // Waits for a live worker; fails only when the pool closes or none comes up in 20 s.
+        const router = await this.pool.createRouter(MEDIA_CODECS);
+        try {
+          await space.moveTo(router);
+        } catch (error) {
+          if (space.status !== 'live') return;
+          if (!router.closed) throw error; // not a dying worker: a real failure
+          this.logger.warn('rescue target died too; trying again', { spaceId: space.id, attempt, error: String(error) });
+          continue;
+        }
+        if (!router.closed) this.logger.warn('space rescued from a dead worker', { spaceId: space.id, ms: Date.now() - started, attempt });
+      }
+    } catch (error) {
+      if (space.status !== 'live') return;
+      this.logger.error('could not rescue a space', { spaceId: space.id, error });
+      space.end('the media server failed');
+    } finally {
+      this.#rescuing.delete(space);
     }
   }
 
   static async start(config: ServerConfig, logger: Logger, platform: Platform): Promise<Sfu> {
-    return new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
+    const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
+    await sfu.#restoreSpaces();
+    return sfu;
   }
 
   space(spaceId: string): Space | undefined {
@@ -102,7 +148,7 @@ export class Sfu {
   }
 
   /** Opens a live Space; a scheduled one starts under the `id` it was scheduled with (its link stays). */
-  async createSpace(init: { id?: string; title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; accountId?: string }) {
+  async createSpace(init: { id?: string; title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean; accountId?: string }) {
     const id = init.id ?? newSpaceId();
     if (this.#spaces.has(id)) throw new ProtocolError('conflict', 'that Space is live already');
     const router = await this.pool.createRouter(MEDIA_CODECS);
@@ -123,8 +169,10 @@ export class Sfu {
       hostUserId,
     });
     await space.start();
-    this.#spaces.set(id, space);
-    space.once('ended', () => this.#spaces.delete(id));
+    this.captions.attach(space, init.captions ?? false);
+    this.#track(space, SpaceRecorder.create(space, this.platform.journal, hostUserId));
+    // Answered once the Space is in the store: a restart from here on brings it back.
+    await this.platform.journal.settled();
     this.logger.info('space created', { spaceId: id, title: init.title });
     const hostToken = this.tokens.sign(
       { kind: 'join', spaceId: id, role: 'host', userId: hostUserId, displayName: init.hostName },
@@ -133,28 +181,115 @@ export class Sfu {
     return { space, hostToken, listenerInvite: this.invitation(id, false) };
   }
 
+  /** Recorders of the live Spaces, by Space id. */
+  readonly #recorders = new Map<string, SpaceRecorder>();
+
+  #track(space: Space, recorder: SpaceRecorder): void {
+    this.#spaces.set(space.id, space);
+    this.#recorders.set(space.id, recorder);
+    space.once('ended', () => {
+      this.#spaces.delete(space.id);
+      this.#recorders.delete(space.id);
+    });
+  }
+
+  /** Brings back every Space the store holds as live (the service restarted while they were on air). */
+  async #restoreSpaces(): Promise<void> {
+    for (const stored of await this.platform.store.repos.spaces.live()) {
+      try {
+        await this.#restore(stored);
+      } catch (error) {
+        this.logger.error('could not restore a space', { spaceId: stored.space.id, error });
+      }
+    }
+  }
+
+  async #restore(stored: StoredSpace): Promise<void> {
+    const { space: record } = stored;
+    const space = new Space({
+      id: record.id,
+      title: record.title,
+      router: await this.pool.createRouter(MEDIA_CODECS),
+      logger: this.logger.child({ spaceId: record.id }),
+      policy: record.policy,
+      graceMs: this.config.graceMs,
+      moderation: this.moderation,
+      hostUserId: record.hostUserId,
+      startedAt: record.startedAt,
+    });
+    space.restore({ members: stored.members, queue: record.queue, banned: stored.bans, talkTimeMs: record.talkTimeMs });
+    await space.start();
+    this.captions.attach(space, false);
+    this.#track(space, SpaceRecorder.resume(space, this.platform.journal, stored));
+    await this.schedule.restored(space);
+    this.logger.warn('space restored after a restart; waiting for its members to come back', {
+      spaceId: space.id,
+      members: stored.members.length,
+      graceMs: this.config.graceMs,
+    });
+  }
+
   /** Finds the Space and member a resume token belongs to. */
   resumable(resumeToken: string) {
     for (const space of this.#spaces.values()) {
-      const member = space.memberByResumeToken(resumeToken);
+      const member = space.membership.byResumeToken(resumeToken);
       if (member) return { space, member };
     }
     return undefined;
   }
 
-  async createWebRtcTransport(space: Space): Promise<ms.WebRtcTransport> {
-    const { host, announcedIp } = this.config;
-    return space.router.createWebRtcTransport({
-      listenIps: [{ ip: host, announcedIp }],
+  /**
+   * A WebRTC transport on the Space's router: on its worker's WebRtcServer (one UDP port for every
+   * client, TCP as fallback) or, with `--rtc-ports range`, on ports of its own. `onVanished` runs when
+   * the client's ICE consent checks stop (`--ice-consent-timeout`): it is gone, whatever its WebSocket says.
+   */
+  async createWebRtcTransport(space: Space, onVanished?: () => void): Promise<ms.WebRtcTransport> {
+    const { host, announcedIp, iceConsentTimeoutS } = this.config;
+    const router = space.router;
+    const common = {
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
+      iceConsentTimeout: iceConsentTimeoutS,
       initialAvailableOutgoingBitrate: 600_000,
-    });
+    };
+    let transport: ms.WebRtcTransport;
+    if (this.config.rtcPorts === 'server') {
+      const webRtcServer = this.pool.webRtcServerFor(router);
+      if (!webRtcServer) throw new Error('this space’s media worker is restarting; try again');
+      transport = await router.createWebRtcTransport({ ...common, webRtcServer });
+    } else {
+      const portRange = this.pool.portRangeFor(router);
+      const listen = (protocol: 'udp' | 'tcp'): ms.TransportListenInfo => ({
+        protocol,
+        ip: host,
+        ...(announcedIp ? { announcedAddress: announcedIp } : {}),
+        ...(portRange ? { portRange } : {}),
+      });
+      transport = await router.createWebRtcTransport({ ...common, listenInfos: [listen('udp'), listen('tcp')] });
+    }
+    if (onVanished) {
+      let connected = false;
+      transport.on('icestatechange', (state) => {
+        if (state === 'connected' || state === 'completed') connected = true;
+        // After a working connection, 'disconnected' is the consent timeout (or a TCP tuple closing).
+        else if (state === 'disconnected' && connected && !transport.closed) onVanished();
+      });
+    }
+    return transport;
   }
 
   close(): void {
-    for (const space of this.spaces()) space.end('the server is shutting down');
+    for (const space of this.spaces()) {
+      if (this.platform.store.durable) {
+        // Kept live in the store: the next start brings it back and clients resume.
+        this.#recorders.get(space.id)?.suspend();
+        space.shutDown();
+      } else {
+        space.end('the server is shutting down');
+      }
+    }
+    this.captions.close();
     this.pool.close();
   }
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
+import { captionRoutes } from './captions/caption-routes.js';
 import { Connection } from './Connection.js';
 import { readCookies, SESSION_COOKIE } from './http/cookies.js';
 import { HttpApi } from './http/HttpApi.js';
@@ -80,6 +81,12 @@ export async function startServer(
         sendJson(res, 200, { ok: true, spaces: sfu.spaces().length, workers: sfu.pool.size });
         return;
       }
+      if (url.pathname === '/healthz/workers') {
+        // Each media worker's CPU time, peak memory, routers and WebRTC ports (worker.getResourceUsage).
+        sendJson(res, 200, { workers: await sfu.pool.usage() });
+        return;
+      }
+      if (await captionRoutes(sfu, req, res, url)) return;
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }

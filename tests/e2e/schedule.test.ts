@@ -40,7 +40,7 @@ describeIfChromium('schedule, remind, start and discover, in Chromium', () => {
     const wav = join(dir, 'beeps.wav');
     writeBeepWav(wav);
     smtp = await startTestSmtp();
-    studio = await startTestStudio(dir, { smtp: smtp.url, clock });
+    studio = await startTestStudio(dir, ['--smtp', smtp.url], { clock });
     // The listener's account (signing up by mail is covered by the accounts test).
     await studio.server.platform.store.repos.accounts.create({
       id: 'acc_grace', email: 'grace@example.com', passwordHash: await hashPassword('correct horse battery'), role: 'member', handle: 'grace', displayName: 'Grace', now: Date.now(),

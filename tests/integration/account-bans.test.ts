@@ -70,6 +70,22 @@ describe('bans and blocks on accounts', () => {
     await expect(again.join(second.listenerInvite)).rejects.toMatchObject({ code: 'banned', message: 'the host has blocked you' });
   });
 
+  it('an account suspended by an owner leaves the Space it is in, and cannot come back', async () => {
+    const host = await freshClient(tokens.host);
+    const created = await host.createSpace('Show', 'Ada');
+    await host.join(created.hostToken);
+    const grace = await freshClient(tokens.grace);
+    await grace.join(created.listenerInvite);
+    const removed: string[] = [];
+    grace.on('removed', (reason) => removed.push(reason));
+    await server.platform.store.repos.accounts.setRole('acc-host', 'owner');
+    const owner = (await server.platform.accounts.authenticate(tokens.host!))!;
+    await server.platform.accounts.ban('grace', 'spam', owner);
+    await eventually(() => expect(removed).toEqual(['this account was suspended by the service']));
+    expect(server.sfu.space(created.spaceId)!.members().some((m) => m.userId === 'acc-grace')).toBe(false);
+    await expect(freshClient(tokens.grace)).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
   it('a suspended account cannot sign a connection in, and its connections stay signed out', async () => {
     await server.platform.store.repos.accounts.setBan('acc-grace', { at: Date.now(), reason: 'spam' });
     const room = fakeRoom(server.wsUrl);

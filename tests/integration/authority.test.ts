@@ -126,6 +126,13 @@ const TABLE: Record<RequestType, Row> = {
   'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
   'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
   'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.settings': { data: () => ({ enabled: false }), expect: row('ok', 'ok', F, F) },
+  'captions.show': { data: () => ({ show: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.decline': { data: () => ({ declined: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.editor': { data: (w) => ({ memberId: w.f.id('audience'), editor: true }), expect: row('ok', F, F, F) },
+  // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
+  'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F) },
+  'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F) },
   // Anyone holding a Space's link may watch its page.
   'space.watch': { data: (w) => ({ spaceId: w.f.spaceId }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
   // Starting needs an account (and a scheduled Space of one's own: this live one is not).
@@ -165,9 +172,13 @@ describe('authority: every request from every role', () => {
       'host.transfer': 'cohost', 'cohost.demote': 'cohost', 'queue.approve': 'listener', 'queue.decline': 'listener',
       'queue.move': 'listener', 'stage.invite': 'listener', 'member.remove': 'listener', 'stage.remove': 'speaker',
       'cohost.promote': 'speaker', 'member.mute': 'speaker', 'member.block': 'speaker', 'member.report': 'speaker',
+      'captions.editor': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener']);
+    // Refused by a grant the role rule cannot see: speakers and listeners may correct captions once the
+    // host names them caption editor, so can() offers it and the server checks the grant.
+    for (const type of ['captions.correct', 'captions.hide']) for (const role of ['speaker', 'listener']) byData.add(`${type}:${role}`);
     // Refused for want of an account, which a role alone does not tell.
     for (const role of ['host', 'cohost', 'speaker', 'listener']) byData.add(`space.start:${role}`);
     for (const type of REQUEST_TYPES) {

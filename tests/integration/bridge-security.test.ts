@@ -2,23 +2,13 @@
 // DNS-rebinding domain), this run's token, and changes from its own origin. The embedded SFU signs its
 // local owner in on first start, with a fresh studio session each run.
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
-import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { StudioHost } from '../../src/main/studio-host';
 import { ApiClient } from '../../src/shared/http/client';
-import { RENDERER_DIR } from '../support/server';
+import { startTestStudio } from '../support/studio';
 import { makeTempDir } from '../support/tempDir';
 
-function startHost(dir: string): Promise<StudioHost> {
-  return startStudioHost({
-    argv: ['--port', '0', '--workers', '1', '--log-level', 'error'],
-    env: { HOSTLINE_DATA_DIR: dir },
-    staticDir: RENDERER_DIR,
-    settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
-    browserBridge: true,
-  });
-}
+const startHost = (dir: string): Promise<StudioHost> => startTestStudio(dir);
 
 /** A raw request, so the test can send any Host header (fetch would not). */
 function raw(port: number, init: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {

@@ -11,10 +11,18 @@ import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
 describe('moderation', () => {
   let server: TestServer;
   let f: SpaceFixture | undefined;
+  /** Data folders this file made, removed after each test. */
+  const dataDirs: string[] = [];
+  const dataDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dataDirs.push(dir);
+    return dir;
+  };
 
   afterEach(async () => {
     f?.close();
     await server.close();
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('a host mutes a speaker (the server pauses their producer); only the speaker can unmute', async () => {
@@ -61,10 +69,10 @@ describe('moderation', () => {
   });
 
   it('a host’s block list removes the person now and keeps them out of that host’s later spaces', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-moderation-'));
+    const blocksDir = dataDir('hostline-moderation-');
     // The same signing secret across the restart, so the identities people kept still verify.
     const tokenSecret = 'a-secret-that-is-at-least-32-characters-long';
-    server = await startTestServer({ dataDir, tokenSecret });
+    server = await startTestServer({ dataDir: blocksDir, tokenSecret });
     f = await buildSpace(server.wsUrl, { speakers: ['pest'], listeners: ['fan'] });
     const pestToken = f.people.pest!.userToken!;
     await f.host.request('member.block', { memberId: f.id('pest') });
@@ -88,7 +96,7 @@ describe('moderation', () => {
     // Block lists survive a restart of the service: they are in its database in the data folder.
     await server.platform.moderation.flush();
     await server.close();
-    server = await startTestServer({ dataDir, tokenSecret });
+    server = await startTestServer({ dataDir: blocksDir, tokenSecret });
     const studio2 = fakeRoom(server.wsUrl);
     const pest2 = fakeRoom(server.wsUrl);
     f.all.push(studio2, pest2);
@@ -96,12 +104,11 @@ describe('moderation', () => {
     const third = await studio2.request('space.create', { title: 'After the restart', hostName: 'Host', userToken: hostIdentity });
     await pest2.connect();
     await expect(pest2.request('space.join', { token: third.listenerInvite, userToken: pestToken })).rejects.toMatchObject({ code: 'banned' });
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('a report is stored with who, when, why and the space', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-reports-'));
-    server = await startTestServer({ dataDir });
+    const reportsDir = dataDir('hostline-reports-');
+    server = await startTestServer({ dataDir: reportsDir });
     f = await buildSpace(server.wsUrl, { speakers: ['loud'], listeners: ['fan'], title: 'Evening show' });
     const { reportId } = await f.people.fan!.request('member.report', { memberId: f.id('loud'), reason: '  hate speech at 12:30 ' });
     await server.platform.moderation.flush();
@@ -117,7 +124,6 @@ describe('moderation', () => {
       },
     ]);
     await expect(f.people.fan!.request('member.report', { memberId: f.id('loud'), reason: '   ' })).rejects.toMatchObject({ code: 'invalid_payload' });
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('reactions reach everyone folded together, and each person is rate-limited', async () => {

@@ -9,9 +9,9 @@ import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
-export function startTestStudio(dir: string, options: { smtp?: string; clock?: Clock } = {}): Promise<StudioHost> {
+export function startTestStudio(dir: string, extraArgv: string[] = [], options: { clock?: Clock } = {}): Promise<StudioHost> {
   return startStudioHost({
-    argv: ['--port', '0', '--workers', '1', '--log-level', 'warn', ...(options.smtp ? ['--smtp', options.smtp] : [])],
+    argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
     ...(options.clock ? { clock: options.clock, jobPollMs: 50 } : {}),
     // The embedded SFU's database and mail outbox go in the test's folder.
     env: { HOSTLINE_DATA_DIR: dir },

@@ -6,7 +6,7 @@ import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import { can, type ResponseMap, type StageChange } from '../../shared/protocol';
+import { can, type ResponseMap } from '../../shared/protocol';
 import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
@@ -15,7 +15,10 @@ import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
+import { CaptionFeed } from '../room/CaptionFeed';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -52,20 +55,6 @@ async function prepare(invite: string): Promise<Prepared> {
   return { context, mix, levelMeter, client, preview };
 }
 
-/** What to tell a listener whose own place on the Stage changed, in the server's words for why. */
-function roleNotice(change: StageChange): string | undefined {
-  const { from, to, cause } = change;
-  if (!to) return undefined;
-  if (to === 'host') return 'You are the host now.';
-  if (isOnStage(to) && !(from && isOnStage(from))) {
-    return `${cause === 'approved' ? 'A host approved your request. ' : ''}You are on stage. Everyone hears you now.`;
-  }
-  if (to === 'listener') return cause === 'moved_to_audience' || cause === 'demoted' ? 'A host moved you back to the audience.' : 'You are back in the audience.';
-  if (cause === 'promoted') return 'You are a co-host now.';
-  if (cause === 'demoted') return 'You are a speaker again.';
-  return undefined;
-}
-
 function readLink(): { spaceId: string; invite: string | null } {
   const spaceId = window.location.pathname.split('/').filter(Boolean)[1] ?? '';
   const invite = new URLSearchParams(window.location.hash.slice(1)).get('invite');
@@ -89,6 +78,8 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
   const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
+  // Made with the room, before joining, so it hears the captions state the server sends on join.
+  const [captions, setCaptions] = useState<CaptionFeed>();
 
   // Everything that does not need the click is made while the page opens: the audio graph (suspended
   // until the click) and the connection. Pressing Listen then only resumes audio and joins.
@@ -130,7 +121,7 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
         player?.source.disconnect();
         players.delete(consumerId);
       });
-      client.on('rolechanged', (change) => setNotice(roleNotice(change)));
+      client.on('rolechanged', (change) => setNotice(stageNotice(change, client.memberId)));
       client.on('ended', (reason) => {
         setEndedReason(reason);
         setPhase('ended');
@@ -143,6 +134,7 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
       client.on('reconnected', () => setNotice('Reconnected.'));
       client.on('disconnected', (reason) => setError(`Disconnected: ${reason}`));
       if (!client.signaling.connected) await client.connect();
+      setCaptions(new CaptionFeed(client));
       await client.join(invite, name.trim() || undefined);
       if (client.userToken) localStorage.setItem(USER_TOKEN_KEY, client.userToken);
       setRoom(client);
@@ -315,6 +307,7 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
                 <p>In this space, only people the host invites can ask to speak.</p>
               )}
             </section>
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>What you hear</h2>
               <Meter meter={meter} label="Incoming level" />

@@ -2,6 +2,8 @@
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
+import { CaptionFeed } from '../room/CaptionFeed';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -13,6 +15,7 @@ import { AudiencePanel } from '../ui/AudiencePanel';
 import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
 import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { useServerNow, useSpeaking } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
 import { ConsoleMeter } from './console/ConsoleMeter';
@@ -70,6 +73,8 @@ export function StudioApp() {
   const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const [captions, setCaptions] = useState<CaptionFeed>();
   const serverNow = useServerNow(snapshot);
   const speaking = useSpeaking(session?.room);
   const [engine, setEngine] = useState<ConsoleEngine>();
@@ -132,6 +137,11 @@ export function StudioApp() {
       // Signed in to the SFU service as the studio's account (the embedded one's local owner).
       const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', sessionToken: endpoint.sessionToken, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
+      // What others did on the Stage, as the server announced it (the host's own actions answer for themselves).
+      room.on('stage', (change) => {
+        const text = change.by === room.memberId ? undefined : stageNotice(change, room.memberId);
+        if (text) setNotice(text);
+      });
       const speakerOf = new Map<string, string>();
       room.on('trackadded', (remote) => {
         speakerOf.set(remote.consumerId, remote.memberId);
@@ -149,9 +159,11 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
+      const feed = new CaptionFeed(room);
+      setCaptions(feed);
       const created = scheduled
         ? await room.startScheduled(scheduled.spaceId, name.trim(), endpoint.studioKey)
-        : await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, { visibility: listed ? 'public' : 'unlisted' });
+        : await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, captionsOn, { visibility: listed ? 'public' : 'unlisted' });
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       await room.startSending(track);
@@ -300,6 +312,10 @@ export function StudioApp() {
             List it in the directory (public); unticked, only people with the link find it
           </label>
           <ConsoleMeter tap={engine?.processedMeter} label="Level" />
+          <label className="inline">
+            <input type="checkbox" data-testid="live-captions" checked={captionsOn} onChange={(e) => setCaptionsOn(e.target.checked)} />
+            Live captions (transcribed on the server; anyone on stage can decline)
+          </label>
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -354,6 +370,7 @@ export function StudioApp() {
             {engine && settings && (
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
             )}
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />

@@ -2,6 +2,7 @@
 // password reset by emailed single-use link, suspension. Nothing it answers tells whether an email has
 // an account: the mail differs, the answer and its timing do not.
 import { ApiError } from '../../shared/http/errors.js';
+import { TypedEmitter } from '../../shared/TypedEmitter.js';
 import type { Me, CheckEmail } from '../../shared/accounts.js';
 import type { Logger } from '../logger.js';
 import type { Mailer, OutgoingMail } from '../mail/Mailer.js';
@@ -41,7 +42,12 @@ export interface ClientInfo {
   userAgent: string;
 }
 
-export class AccountService {
+export type AccountServiceEvents = {
+  /** An owner suspended the account: whatever it is in now must let it go. */
+  suspended: [accountId: string];
+};
+
+export class AccountService extends TypedEmitter<AccountServiceEvents> {
   readonly #store: Store;
   readonly #mailer: Mailer;
   readonly #logger: Logger;
@@ -50,6 +56,7 @@ export class AccountService {
   readonly #now: () => number;
 
   constructor(options: { store: Store; mailer: Mailer; logger: Logger; link: (pathAndQuery: string) => string; now?: () => number }) {
+    super();
     this.#store = options.store;
     this.#mailer = options.mailer;
     this.#logger = options.logger;
@@ -262,6 +269,7 @@ export class AccountService {
     await this.#store.repos.accounts.setBan(target.accountId, { at: this.#now(), reason });
     const ended = await this.#store.repos.sessions.deleteForAccount(target.accountId);
     this.#logger.warn('account suspended', { accountId: target.accountId, by: by.account.id, reason });
+    this.safeEmit('suspended', target.accountId);
     return ended;
   }
 

@@ -5,6 +5,7 @@ import type { HandlerTable } from './context.js';
 import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
 import { queueHandlers } from './queue.js';
+import { captionHandlers } from './captions.js';
 import { reactionHandlers } from './reactions.js';
 import { scheduleHandlers } from './schedule.js';
 import { sessionHandlers } from './session.js';
@@ -21,4 +22,5 @@ export const HANDLERS: HandlerTable = {
   ...reactionHandlers,
   ...accountHandlers,
   ...scheduleHandlers,
+  ...captionHandlers,
 };

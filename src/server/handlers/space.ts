@@ -8,9 +8,9 @@ import type { Space } from '../Space.js';
 import { DONE, handlersFor, type BaseContext } from './context.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, visibility, description }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, visibility, description }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, accountId: ctx.account?.accountId });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, accountId: ctx.account?.accountId });
     await ctx.sfu.schedule.wentLive(space, { accountId: ctx.account?.accountId, visibility: visibility ?? 'unlisted', description: description ?? '' });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
@@ -24,7 +24,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
     // A host token names its holder; an invitation admits whoever holds it: their account when signed in
     // (so bans and blocks follow the account into any browser), else the identity their client kept.
-    const member = space.join({
+    const member = space.membership.join({
       userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
       displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
       // Co-hosts set up ahead join on stage when they come signed in.
@@ -33,6 +33,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
       push: ctx.push,
     });
     ctx.attach(space, member, member.attachment);
+    ctx.sfu.captions.of(space.id)?.welcome(member);
     return joinedAnswer(ctx, space, member);
   },
 
@@ -55,14 +56,15 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const found = ctx.sfu.resumable(resumeToken);
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
-    const attachment = found.space.resume(found.member, ctx.push);
+    const attachment = found.space.membership.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
+    ctx.sfu.captions.of(found.space.id)?.welcome(found.member);
     return joinedAnswer(ctx, found.space, found.member, lastStageSeq);
   },
 
   async 'space.leave'(ctx) {
     ctx.detach();
-    ctx.space.leave(ctx.member);
+    ctx.space.membership.leave(ctx.member);
     return DONE;
   },
 
@@ -81,7 +83,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
   },
 
   async 'space.listeners'({ space }, { query, limit }) {
-    return space.findListeners(query, limit);
+    return space.membership.findListeners(query, limit);
   },
 });
 
@@ -95,9 +97,10 @@ function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageS
     snapshot: space.snapshotFor(member),
     producers: space.producers().filter((p) => p.memberId !== member.id),
     speaking: space.speakingNow(),
-    stageSeq: space.stageSeq,
-    stageChanges: lastStageSeq === undefined ? [] : space.stageChangesSince(lastStageSeq),
+    stageSeq: space.stage.seq,
+    stageChanges: lastStageSeq === undefined ? [] : space.stage.changesSince(lastStageSeq),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
+    captions: ctx.sfu.captions.of(space.id)!.stateFor(member),
   };
 }

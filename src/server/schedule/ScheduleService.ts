@@ -271,6 +271,8 @@ export class ScheduleService {
     };
     this.#listings.set(space.id, listing);
     space.once('ended', (reason) => void this.#ended(space.id, listing, reason));
+    // On the Space's row, after the row itself (the journal commits keys in the order they appeared).
+    if (!listing.scheduled) this.#platform.journal.write(`space:${space.id}:listing`, (r) => r.schedule.setListing(space.id, { visibility: listing.visibility, description: listing.description }, this.#now));
     try {
       if (init.accountId && (listing.scheduled || listing.visibility === 'public' || listing.cohostIds.length > 0)) {
         await this.notices.announceLive(space.id, space.title, init.accountId, listing);
@@ -280,6 +282,24 @@ export class ScheduleService {
       this.#logger.error('could not queue the live announcement', { spaceId: space.id, error });
     }
     await this.pages.publish(space.id);
+  }
+
+  /** A live Space came back after a restart: list it again as it was (nobody is mailed again). */
+  async restored(space: Space): Promise<void> {
+    const stored = await this.#platform.store.repos.schedule.listingOf(space.id);
+    if (!stored) return;
+    const profile = await this.#platform.store.repos.profiles.byAccount(space.hostUserId);
+    const listing: LiveListing = {
+      spaceId: space.id,
+      visibility: stored.visibility,
+      description: stored.description,
+      hostAccountId: profile ? space.hostUserId : undefined,
+      host: profile ? { handle: profile.handle, displayName: profile.displayName } : null,
+      cohostIds: stored.cohostIds,
+      scheduled: stored.scheduled,
+    };
+    this.#listings.set(space.id, listing);
+    space.once('ended', (reason) => void this.#ended(space.id, listing, reason));
   }
 
   async #ended(spaceId: string, listing: LiveListing, reason: string): Promise<void> {

@@ -13,6 +13,8 @@ export class Store {
   readonly description: string;
   readonly db: StoreDb;
   readonly repos: Repositories;
+  /** Whether what is written outlives this process (false for an in-memory SQLite). */
+  readonly durable: boolean;
   /** Migrations this start ran (empty when the database was up to date). */
   readonly migrated: string[];
   #closed = false;
@@ -21,6 +23,7 @@ export class Store {
     this.kind = target.kind;
     this.description = describeTarget(target);
     this.db = db;
+    this.durable = target.kind === 'postgres' || target.file !== ':memory:';
     this.repos = buildRepositories(db);
     this.migrated = migrated;
   }

@@ -5,6 +5,7 @@ import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema } from '../media.js';
 import { DescriptionSchema, VisibilitySchema } from '../schedule.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
+import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
 import { ProducerInfoSchema } from './media.js';
@@ -29,6 +30,8 @@ export const JoinedSpaceSchema = z.object({
   resumeToken: z.string(),
   /** Keep it and present it on later joins: it carries the same identity. */
   userToken: z.string(),
+  /** Where live captions stand for this member. */
+  captions: CaptionStateSchema,
 });
 
 const Token = z.string().min(1).max(4096);
@@ -44,6 +47,8 @@ export const space = feature({
         /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
         requestPolicy: RequestPolicySchema.optional(),
+        /** Live captions from the start (the host can switch them later with `captions.settings`). */
+        captions: z.boolean().optional(),
         /** Listed in the directory (public) or link only (unlisted, the default). */
         visibility: VisibilitySchema.optional(),
         description: DescriptionSchema.optional(),

@@ -218,6 +218,17 @@ export class ScheduleRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** A live Space's listing (public or unlisted, description), kept on its row so a restart keeps it. */
+  async setListing(id: string, listing: { visibility: Visibility; description: string }, now: number): Promise<void> {
+    await this.#db.updateTable('spaces').set({ visibility: listing.visibility, description: listing.description, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** The listing of any Space row, scheduled or not. */
+  async listingOf(id: string): Promise<{ visibility: Visibility; description: string; cohostIds: string[]; scheduled: boolean } | undefined> {
+    const row = await this.#db.selectFrom('spaces').select(['visibility', 'description', 'cohost_ids', 'starts_at']).where('id', '=', id).executeTakeFirst();
+    return row && { visibility: row.visibility, description: row.description, cohostIds: JSON.parse(row.cohost_ids) as string[], scheduled: row.starts_at !== null };
+  }
+
   // ---- reminders ---------------------------------------------------------------------------------------
 
   /** Asking twice is once; true when this asked anew. */
