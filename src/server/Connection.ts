@@ -2,7 +2,7 @@
 // hello, the request's access rule and target (from its declaration, never per handler) and the rate,
 // dispatches to the handler table and answers every request exactly once.
 import type { WebSocket, RawData } from 'ws';
-import { checkAccess, checkTarget, type Actor } from '../shared/access.js';
+import { checkAccess, checkTarget, type Actor, type TargetRule } from '../shared/access.js';
 import { ProtocolError, type ErrorBody } from '../shared/errors.js';
 import { parseClientMessage, PROTOCOL_VERSION, requestSpec, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
 import type { SignedInAccount } from '../shared/protocol/accounts.js';
@@ -138,7 +138,7 @@ export class Connection {
   }
 
   /** The member a request acts on, checked against the request's target rule. */
-  #target(rule: Parameters<typeof checkTarget>[0], memberId: string): Member {
+  #target(rule: TargetRule, memberId: string): Member {
     const { space, member } = this.#joined!;
     const target = space.member(memberId);
     if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');

@@ -78,6 +78,7 @@ describeIfReady('the production console in Chromium', () => {
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(settingsFile),
       browserBridge: true,
+      recordingsDir: join(dir, 'recordings'),
     });
   }, 60_000);
 
@@ -157,13 +158,22 @@ describeIfReady('the production console in Chromium', () => {
     const report = `onsets ${onsets.map((t) => t.toFixed(2)).join(' ')}; log ${log.map((e) => `${e.speaking ? '+' : '-'}${e.time.toFixed(2)}`).join(' ')}`;
     expect(checked.length, report).toBeGreaterThanOrEqual(2);
     const longest = Math.max(...clean.phrases.map((p) => p.end - p.start));
+    const lastReading = readings.at(-1)!.time;
+    let ended = 0;
     for (const onset of checked) {
       const start = log.find((e) => e.speaking && e.time > onset - 0.1);
       expect(start, report).toBeDefined();
       expect(start!.time - onset, report).toBeLessThanOrEqual(0.25);
       // It goes out in the silence after the phrase: redemption (400 ms) plus the detector's own delay.
+      // Only a phrase still running when the readings were taken may lack its end.
       const end = log.find((e) => !e.speaking && e.time > start!.time);
-      if (end) expect(end.time - start!.time, report).toBeLessThan(longest + 1.2);
+      if (start!.time + longest + 1.2 < lastReading) expect(end, `no end after the onset at ${onset.toFixed(2)}: ${report}`).toBeDefined();
+      if (!end) continue;
+      expect(end.time - start!.time, report).toBeLessThan(longest + 1.2);
+      ended++;
     }
+    // The loop plays every phrase at least once with time to spare, so most onsets have their end.
+    expect(ended, report).toBeGreaterThanOrEqual(checked.length - 1);
+    expect(ended, report).toBeGreaterThanOrEqual(1);
   });
 });

@@ -71,7 +71,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
   it('the host goes live and records; a guest raises a hand and is approved mid-recording; the host marks and stops', async () => {
     await host.goto(studio.studioUrl);
     // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
+    await expect.poll(() => host.locator('[data-testid=mic-select] option:not([value=""])').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Recorded hour');
     await host.getByTestId('go-live').click();
@@ -182,7 +182,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
   it('a recording whose studio page was reloaded mid-show is finished and listed when the page comes back', async () => {
     await host.goto(studio.studioUrl);
     // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
+    await expect.poll(() => host.locator('[data-testid=mic-select] option:not([value=""])').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Reloaded show');
     await host.getByTestId('go-live').click();

@@ -8,7 +8,7 @@ import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
-/** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
+/** The studio host with its embedded SFU on a free loopback port, settings and recordings kept in `dir`. */
 export function startTestStudio(dir: string, extraArgv: string[] = [], options: { clock?: Clock } = {}): Promise<StudioHost> {
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
@@ -18,6 +18,7 @@ export function startTestStudio(dir: string, extraArgv: string[] = [], options: 
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
+    recordingsDir: join(dir, 'recordings'),
   });
 }
 
@@ -27,7 +28,7 @@ export async function goLive(host: Page, studio: StudioHost, name: string, title
   // The microphone list appears after the saved settings have filled the form; typing before that
   // races the saved name into the field (seen under load: "AdaAda").
   await eventually(async () => {
-    if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
+    if ((await host.locator('[data-testid=mic-select] option:not([value=""])').count()) === 0) throw new Error('no microphone listed yet');
   }, 15_000);
   await host.getByTestId('host-name').fill(name);
   await host.getByTestId('space-title-input').fill(title);

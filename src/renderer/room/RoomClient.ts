@@ -9,9 +9,9 @@ import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import { RequestError, SignalingClient, type SocketFactory } from './SignalingClient';
-import { StageMedia, type RemoteTrack } from './StageMedia';
+import { StageMedia, type RemoteTrack, type SendProfile } from './StageMedia';
 
-export type { RemoteTrack } from './StageMedia';
+export type { RemoteTrack, SendProfile } from './StageMedia';
 
 export type RoomEvents = {
   /** The Space's state as this member sees it changed. */
@@ -184,8 +184,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   /** Starts the host's scheduled Space now, under its id and with everything it was set up with. */
-  startScheduled(spaceId: string, hostName: string, studioKey?: string): Promise<Reply<'space.start'>> {
-    return this.request('space.start', { spaceId, hostName, studioKey, userToken: this.#userToken });
+  startScheduled(spaceId: string, hostName: string, studioKey?: string, captions?: boolean): Promise<Reply<'space.start'>> {
+    return this.request('space.start', { spaceId, hostName, studioKey, userToken: this.#userToken, captions });
   }
 
   /**
@@ -200,7 +200,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   /** Joins the Space the token admits to and starts hearing everyone on the Stage. */
   async join(token: string, displayName?: string): Promise<JoinedSpace> {
-    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken });
+    // With the device loaded already (by `preview`), the answer brings the receiving media ready too.
+    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken, hear: this.media.hearRequest() });
     await this.#enter(joined);
     return joined;
   }
@@ -216,6 +217,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   /** Sends one audio track now (Stage members only; the server refuses others). */
   startSending(track: MediaStreamTrack): Promise<msc.Producer> {
     return this.media.startSending(track);
+  }
+
+  /** How what this member sends is encoded: music mode, low latency (see StageMedia's SendProfile). */
+  setSendProfile(profile: SendProfile): Promise<void> {
+    return this.media.setSendProfile(profile);
   }
 
   /** Swaps the microphone without leaving the Stage or recreating the producer. */
@@ -275,6 +281,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#setSpeaking(joined.speaking);
     await this.media.load(joined.routerRtpCapabilities);
     this.#onState(joined.snapshot);
+    // Joined with `hear`: the receive transport and the Stage's consumers came in the answer, playing.
+    if (joined.hearing) void this.media.hear(joined.hearing);
     for (const producer of joined.producers) void this.media.consume(producer);
     if (isOnStage(joined.role)) void this.media.sendWhenReady();
     await this.media.settled();

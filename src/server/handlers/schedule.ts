@@ -14,9 +14,9 @@ export const scheduleHandlers = handlersFor(schedule, {
     return { page, viewer: await pages.viewer(spaceId, ctx.account?.accountId) };
   },
 
-  async 'space.start'(ctx, { spaceId, hostName, studioKey, userToken }) {
+  async 'space.start'(ctx, { spaceId, hostName, studioKey, userToken, captions }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.schedule.start(ctx.account.accountId, { spaceId, hostName, ...(userToken ? { userToken } : {}) });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.schedule.start(ctx.account.accountId, { spaceId, hostName, ...(userToken ? { userToken } : {}), ...(captions !== undefined ? { captions } : {}) });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 });

@@ -233,7 +233,7 @@ export class ScheduleService {
   // ---- going live ---------------------------------------------------------------------------------------
 
   /** Start now: the scheduled Space goes live under its own id with everything it was set up with. */
-  async start(accountId: string, init: { spaceId: string; hostName: string; userToken?: string }) {
+  async start(accountId: string, init: { spaceId: string; hostName: string; userToken?: string; captions?: boolean }) {
     const space = await this.#platform.store.repos.schedule.get(init.spaceId);
     if (!space) throw new ProtocolError('not_found', 'no scheduled Space has that id');
     if (space.hostId !== accountId) throw new ProtocolError('forbidden', 'only its host may start a scheduled Space');
@@ -244,7 +244,7 @@ export class ScheduleService {
     }
     let created: Awaited<ReturnType<Sfu['createSpace']>>;
     try {
-      created = await this.#sfu.createSpace({ id: space.id, title: space.title, hostName: init.hostName, accountId, requestPolicy: space.requestPolicy, ...(init.userToken ? { userToken: init.userToken } : {}) });
+      created = await this.#sfu.createSpace({ id: space.id, title: space.title, hostName: init.hostName, accountId, requestPolicy: space.requestPolicy, ...(init.userToken ? { userToken: init.userToken } : {}), ...(init.captions !== undefined ? { captions: init.captions } : {}) });
     } catch (error) {
       await this.#platform.store.repos.schedule.transition(space.id, 'live', 'scheduled', this.#now);
       throw error;

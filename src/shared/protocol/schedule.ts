@@ -22,6 +22,8 @@ export const schedule = feature({
         hostName: DisplayNameSchema,
         studioKey: z.string().max(256).optional(),
         userToken: z.string().max(1024).optional(),
+        /** Live captions from the start (chosen in the studio as the host starts it). */
+        captions: z.boolean().optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: SIGNED_IN,

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type RouteHandler } from '../../../server/server.js';
 import type { BridgeGuard } from '../../bridge-guard.js';
 import type { RecordingCommands } from './RecordingCommands.js';
-import { RecordingError, type RecordingService } from './RecordingService.js';
+import { RecordingError } from './RecordingError.js';
+import type { RecordingLibrary } from './RecordingLibrary.js';
 
 const MAX_JSON_BYTES = 512 * 1024;
 /** 250 ms of 16 tracks is ~770 kB; leave room for a backlog after a stall. */
@@ -60,13 +61,13 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string)
 const FILE_ROUTE = /^\/api\/studio\/recordings\/([^/]+)\/files\/([^/]+)$/;
 
 /** Track files for the player; both runtimes mount this. */
-export function recordingFileRoutes(service: RecordingService, guard: BridgeGuard): RouteHandler {
+export function recordingFileRoutes(library: Pick<RecordingLibrary, 'trackPath'>, guard: BridgeGuard): RouteHandler {
   return async (req, res, url) => {
     const m = FILE_ROUTE.exec(url.pathname);
     if (!m || req.method !== 'GET') return false;
     if (guard.refuse(req, res)) return true;
     try {
-      await sendFile(req, res, await service.trackPath(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)));
+      await sendFile(req, res, await library.trackPath(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)));
     } catch (error) {
       sendJson(res, 404, { error: (error as Error).message });
     }

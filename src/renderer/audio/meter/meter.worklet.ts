@@ -1,18 +1,19 @@
-// AudioWorklet: the console's meter. Peak, RMS, peak hold and clips every 20 ms, plus loudness (LUFS),
-// posted to the main thread, which only draws. Audio passes through untouched.
+// AudioWorklet: the one level meter. Peak, RMS, peak hold and clips every period (10 or 20 ms), plus
+// loudness (LUFS) where asked, posted to the main thread, which only draws. Audio passes through untouched.
 import { worklet } from '../worklet-scope';
-import { PeakRmsMeter } from '../dsp/LevelMeter';
+import { PeakRmsMeter } from '../dsp/PeakRmsMeter';
 import { LoudnessMeter, type LoudnessReading } from '../dsp/Loudness';
-import type { MeterProcessorOptions, MeterReading } from './messages';
+import type { MeterOptions, MeterReading } from './messages';
 
-class ConsoleMeterProcessor extends worklet.AudioWorkletProcessor {
-  readonly #levels = new PeakRmsMeter(worklet.sampleRate, { periodMs: 20 });
+class MeterProcessor extends worklet.AudioWorkletProcessor {
+  readonly #levels: PeakRmsMeter;
   readonly #loudness: LoudnessMeter | undefined;
   #lastLoudness: LoudnessReading | undefined;
   readonly #silence = new Float32Array(128);
 
-  constructor(options: AudioWorkletNodeOptions & { processorOptions: MeterProcessorOptions }) {
+  constructor(options: AudioWorkletNodeOptions & { processorOptions: MeterOptions }) {
     super(options);
+    this.#levels = new PeakRmsMeter(worklet.sampleRate, { periodMs: options.processorOptions.periodMs });
     if (options.processorOptions.loudness) this.#loudness = new LoudnessMeter(worklet.sampleRate);
   }
 
@@ -35,4 +36,4 @@ class ConsoleMeterProcessor extends worklet.AudioWorkletProcessor {
   }
 }
 
-worklet.registerProcessor('hostline-console-meter', ConsoleMeterProcessor);
+worklet.registerProcessor('hostline-meter', MeterProcessor);

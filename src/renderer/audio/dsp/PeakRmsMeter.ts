@@ -1,8 +1,12 @@
 // Peak and RMS metering per reading period, with a held peak and a clip indicator, as a broadcast meter
 // shows them. Pure: the AudioWorklet feeds it blocks and posts its readings.
-import { gainToDb } from './decibels';
+import { CLIP_LEVEL, gainToDb } from '../../../shared/decibels';
 
 export interface PeakRmsReading {
+  /** Highest |sample| in the period, linear (0..1 is full scale). */
+  peak: number;
+  /** RMS over the period, linear. */
+  rms: number;
   /** Highest |sample| in the period, dBFS. */
   peakDb: number;
   /** RMS over the period, dBFS. */
@@ -14,9 +18,6 @@ export interface PeakRmsReading {
   /** Clipped samples since the meter started. */
   clipCount: number;
 }
-
-/** A sample this close to full scale counts as clipped (−0.01 dBFS). */
-export const CLIP_LEVEL = 0.999;
 
 export class PeakRmsMeter {
   readonly #periodSamples: number;
@@ -62,6 +63,8 @@ export class PeakRmsMeter {
     if (this.#recentPeaks.length > this.#holdPeriods) this.#recentPeaks.shift();
     this.#periodsSinceClip++;
     return {
+      peak,
+      rms,
       peakDb: gainToDb(peak),
       rmsDb: gainToDb(rms),
       peakHoldDb: gainToDb(Math.max(...this.#recentPeaks)),
