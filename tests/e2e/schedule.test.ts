@@ -11,19 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
 import { hashPassword } from '../../src/server/accounts/passwords';
 import { ManualClock } from '../../src/server/clock';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { startTestSmtp, type TestSmtp } from '../support/smtp';
 import { startTestStudio } from '../support/studio';
 import { writeBeepWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
-
 const shots = process.env.SCREENSHOTS_DIR;
 const MINUTE = 60_000;
 
-describeIfChromium('schedule, remind, start and discover, in Chromium', () => {
+describe('schedule, remind, start and discover, in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-schedule-e2e-'));
   // The servers' clock: it starts at the real time and moves only when the test says.
   const clock = new ManualClock(Math.floor(Date.now() / MINUTE) * MINUTE);
