@@ -115,9 +115,18 @@ describe('scheduled Spaces, reminders and the directory', () => {
     await quitter.api.call('reminder.set', { params: { spaceId: space.spaceId }, body: {} });
     expect(await refusal(host.api.call('reminder.set', { params: { spaceId: space.spaceId }, body: {} }))).toMatch(/you host this Space/);
 
+    // An open Space page hears each moment, so its countdown follows the server's clock.
+    const page = fakeRoom(server.wsUrl);
+    await page.connect();
+    await page.request('space.watch', { spaceId: space.spaceId });
+    const heard: number[] = [];
+    page.signaling.on('space.page', (p) => heard.push(p.serverTime));
+
     await at(Date.parse('2027-03-19T13:29:59Z'));
     expect(mailsTo(fan.email)).toEqual([]);
+    expect(heard).toEqual([]);
     await at(Date.parse('2027-03-19T13:30:00Z'));
+    await eventually(() => expect(heard).toEqual([Date.parse('2027-03-19T13:30:00Z')]));
     const [reminder] = mailsTo(fan.email);
     expect(reminder!.subject).toBe('Starting in 30 minutes: Reminder show');
     expect(reminder!.text).toContain(`${server.httpUrl}/s/${space.spaceId}`);
@@ -137,6 +146,8 @@ describe('scheduled Spaces, reminders and the directory', () => {
     // The host is reminded again at the start time; nobody gets anything twice, however long we wait.
     await at(Date.parse('2027-03-19T14:00:00Z'));
     expect(mailsTo(host.email).map((m) => m.subject)).toEqual(['Your Space starts in 30 minutes: Reminder show', 'It is time: Reminder show']);
+    await eventually(() => expect(heard.at(-1)).toBe(Date.parse('2027-03-19T14:00:00Z')));
+    page.close();
     await at(Date.parse('2027-03-19T14:50:00Z'));
     expect(mailsTo(fan.email)).toHaveLength(1);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(smtp.received.length);

@@ -118,9 +118,11 @@ export class ScheduleNotices {
       payload: Moment,
       handle: async (job) => {
         const links = await this.links();
+        let reached = false;
         await job.finishWith(async (repos) => {
           const space = await this.#still(repos, job.payload);
           if (!space) return;
+          reached = true;
           const about = await this.#about(repos, space);
           const minutes = Math.round(this.#schedule.reminderLeadMs / 60_000);
           for (const person of await repos.schedule.subscribers(space.id)) {
@@ -131,21 +133,27 @@ export class ScheduleNotices {
             await this.#mail(repos, `mail:host-before:${space.id}:${space.startsAt}:${person.accountId}`, space.id, hostBeforeMail(person.email, about, minutes, STUDIO_HINT));
           }
         });
+        // Open pages hear the moment: their countdown re-syncs to the server's clock.
+        if (reached) await this.#schedule.pages.publish(job.payload.spaceId);
       },
     });
 
     this.#queue.define(SCHEDULE_JOBS.atStart, {
       payload: Moment,
-      handle: (job) =>
-        job.finishWith(async (repos) => {
+      handle: async (job) => {
+        let reached = false;
+        await job.finishWith(async (repos) => {
           const space = await this.#still(repos, job.payload);
           if (!space) return;
+          reached = true;
           const about = await this.#about(repos, space);
           const missedMinutes = Math.round(this.#schedule.missedAfterMs / 60_000);
           for (const person of await this.#hosts(repos, space)) {
             await this.#mail(repos, `mail:host-start:${space.id}:${space.startsAt}:${person.accountId}`, space.id, hostAtStartMail(person.email, about, STUDIO_HINT, missedMinutes));
           }
-        }),
+        });
+        if (reached) await this.#schedule.pages.publish(job.payload.spaceId);
+      },
     });
 
     this.#queue.define(SCHEDULE_JOBS.missed, {
