@@ -61,6 +61,9 @@ export function SchedulePanel({ studio, canStart, onStartNow }: { studio: Studio
         <h2>Your schedule</h2>
         {state.error && <p className="form-problem">{state.error}</p>}
         {error && <p className="form-problem" role="alert">{error}</p>}
+        {!canStart && upcoming.some((s) => s.status === 'scheduled') && (
+          <p className="hint" data-testid="start-now-hint">To start one now, type your name above and connect a microphone.</p>
+        )}
         {upcoming.length === 0 ? (
           <p className="empty" data-testid="schedule-empty">Nothing scheduled. Schedule a Space and share its link: listeners can set reminders before it starts.</p>
         ) : (
