@@ -131,14 +131,17 @@ describe('schedule, remind, start and discover, in Chromium', () => {
   });
 
   it('the host presses Start now; the listener’s open page turns live by itself and hears the beeps', async () => {
+    // The studio's list follows the server's clock too (it reloads every 15 s).
+    await expect.poll(() => host.getByTestId('scheduled-countdown').first().innerText(), { timeout: 20_000 }).toMatch(/^in (29|30):\d\d$/);
     if (shots) await host.getByTestId('schedule-list').screenshot({ path: join(shots, 'studio-schedule.png') });
     await host.getByTestId('start-now').first().click();
     expect(await host.getByTestId('share-link').inputValue({ timeout: 15_000 })).toBe(shareLink);
     // No reload: the page the listener had open becomes the listener page.
     await listener.getByTestId('listen').waitFor({ timeout: 15_000 });
-    expect(await listener.getByTestId('space-title').innerText()).toBe('Beeps at dawn');
+    expect(await listener.locator('.join h1').innerText()).toBe('Beeps at dawn');
     await listener.getByTestId('listen').click();
     await listener.getByTestId('listen-status').waitFor({ timeout: 15_000 });
+    expect(await listener.getByTestId('space-title').innerText()).toBe('Beeps at dawn');
     await eventually(async () => {
       const loudest = await listener.evaluate(() => Math.max(...window.hostlineListener!.meter.history().map((r) => r.rms)));
       expect(20 * Math.log10(loudest)).toBeGreaterThan(-25);
