@@ -62,6 +62,7 @@ export class Sfu {
         dataDir: config.dataDir,
         nice: config.captionNice,
         shedMs: config.captionShedMs,
+        watchdogMs: config.captionWatchdogMs,
       },
       logger,
     );

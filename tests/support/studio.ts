@@ -5,11 +5,19 @@ import type { Page } from 'playwright-core';
 import type { Clock } from '../../src/server/clock';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { ServerConfig } from '../../src/server/config';
+import { buildCaptionWorker } from './captionWorker';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings and recordings kept in `dir`. */
-export function startTestStudio(dir: string, extraArgv: string[] = [], options: { clock?: Clock } = {}): Promise<StudioHost> {
+export async function startTestStudio(
+  dir: string,
+  extraArgv: string[] = [],
+  options: { recordingsDir?: string; serverOverrides?: Partial<ServerConfig>; clock?: Clock } = {},
+): Promise<StudioHost> {
+  // The embedded SFU's captions run the worker built from the code under test.
+  const serverOverrides = { captionWorkerScript: await buildCaptionWorker(), ...options.serverOverrides };
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
     ...(options.clock ? { clock: options.clock, jobPollMs: 50 } : {}),
@@ -18,7 +26,8 @@ export function startTestStudio(dir: string, extraArgv: string[] = [], options: 
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
-    recordingsDir: join(dir, 'recordings'),
+    recordingsDir: options.recordingsDir ?? join(dir, 'recordings'),
+    serverOverrides,
   });
 }
 
