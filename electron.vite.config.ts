@@ -67,6 +67,9 @@ export default defineConfig({
           listen: resolve('src/renderer/listen.html'),
           // Sign in, sign up, reset, your account, and public profiles at /@handle.
           account: resolve('src/renderer/account.html'),
+          // The Space page at /s/<id> (before, during and after) and the directory at /.
+          space: resolve('src/renderer/space.html'),
+          directory: resolve('src/renderer/directory.html'),
         },
       },
     },

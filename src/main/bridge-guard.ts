@@ -22,7 +22,7 @@ export class BridgeGuard {
 
   /** The address to open the studio at: it hands the browser this run's token once. */
   studioUrl(httpUrl: string): string {
-    return `${httpUrl}/?bridge=${this.token}`;
+    return `${httpUrl}/studio?bridge=${this.token}`;
   }
 
   /** Why a request may not use the bridge, or undefined when it may. */
@@ -50,19 +50,19 @@ export class BridgeGuard {
   }
 
   /**
-   * GET /?bridge=<token>: sets the token as a cookie (HttpOnly, SameSite=Strict: no other site's
-   * request carries it) and redirects to / so the token leaves the address bar and history.
+   * GET /studio?bridge=<token>: sets the token as a cookie (HttpOnly, SameSite=Strict: no other site's
+   * request carries it) and redirects to /studio so the token leaves the address bar and history.
    */
   entryRoute(): RouteHandler {
     return (req, res, url) => {
-      if (req.method !== 'GET' || url.pathname !== '/' || !url.searchParams.has('bridge')) return false;
+      if (req.method !== 'GET' || url.pathname !== '/studio' || !url.searchParams.has('bridge')) return false;
       const given = url.searchParams.get('bridge') ?? '';
       if (!this.#matches(given)) {
         sendJson(res, 403, { error: 'that studio link is from another run; open the address the studio printed' });
         return true;
       }
       res.writeHead(303, {
-        location: '/',
+        location: '/studio',
         'set-cookie': `${BRIDGE_COOKIE}=${this.token}; Path=/; HttpOnly; SameSite=Strict`,
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../server/clock.js';
 import { parseConfig, type ServerConfig } from '../server/config.js';
 import { Logger } from '../server/logger.js';
 import { startServer, type RouteHandler, type RunningServer } from '../server/server.js';
@@ -44,6 +45,9 @@ export async function startStudioHost(options: {
   defaultPort?: number;
   /** Where recordings go unless the settings name a folder (default $HOSTLINE_RECORDINGS_DIR, else <data dir>/recordings). */
   recordingsDir?: string;
+  /** Tests: the clock scheduling and reminders run on, and how often the job queue looks for work. */
+  clock?: Clock;
+  jobPollMs?: number;
   /** Server settings no flag sets (tests point the embedded SFU at their own caption worker build). */
   serverOverrides?: Partial<ServerConfig>;
 }): Promise<StudioHost> {
@@ -76,7 +80,7 @@ export async function startStudioHost(options: {
   const commands = recordingCommands(recordings);
   const routes: RouteHandler[] = [guard.entryRoute(), recordingFileRoutes(recordings, guard)];
   if (options.browserBridge) routes.push(recordingRoutes(commands, guard), browserBridgeRoutes({ settings, endpoint, guard }));
-  server = await startServer(config, { logger, routes });
+  server = await startServer(config, { logger, routes, ...(options.clock ? { clock: options.clock } : {}), ...(options.jobPollMs ? { jobPollMs: options.jobPollMs } : {}) });
   guard.listeningOn(server.port);
   sessionToken = await signInLocalOwner(server, settings.get().hostName);
   const close = async () => {

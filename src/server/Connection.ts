@@ -44,6 +44,8 @@ export class Connection {
   /** Requests run one at a time, in arrival order, so answers come back in order and state changes
    * from one client never interleave. */
   #queue: Promise<void> = Promise.resolve();
+  /** What handlers asked to run when the socket closes. */
+  readonly #onClosed: Array<() => void> = [];
 
   /** `sessionSecret`: the session cookie the socket opened with (same-origin pages); checked before any frame. */
   constructor(ws: WebSocket, sfu: Sfu, logger: Logger, sessionSecret?: string) {
@@ -195,6 +197,9 @@ export class Connection {
         if (!this.#greeted) this.#logger.debug('client said hello', { client });
         this.#greeted = true;
       },
+      whenClosed: (listener) => {
+        this.#onClosed.push(listener);
+      },
       hangUp: (code, reason) => {
         this.#hangUp = { code, reason };
       },
@@ -223,6 +228,7 @@ export class Connection {
   }
 
   #onClose(): void {
+    for (const listener of this.#onClosed.splice(0)) listener();
     this.#relay?.closed();
     const joined = this.#joined;
     this.#joined = undefined;

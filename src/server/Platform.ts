@@ -2,9 +2,13 @@
 // moderation and the HTTP API's rate limits. The Sfu and the HTTP router both use it.
 import { mkdirSync } from 'node:fs';
 import { AccountService } from './accounts/AccountService.js';
+import { SystemClock, type Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import { RateLimits, type LimitTable } from './http/RateLimits.js';
 import type { Logger } from './logger.js';
+import { JobQueue } from './jobs/JobQueue.js';
+import { defineMailJobs } from './mail/mail-jobs.js';
+import { MailDelivery } from './mail/MailDelivery.js';
 import { Mailer } from './mail/Mailer.js';
 import { ModerationStore } from './ModerationStore.js';
 import { randomBytes } from 'node:crypto';
@@ -18,9 +22,14 @@ import { TicketService } from './tickets/TicketService.js';
 export interface PlatformOptions {
   /** Tighter or looser limits (tests that sign many people up from one address). */
   rateLimits?: Partial<LimitTable>;
-  /** The clock ticket holds are timed by (tests move it). */
-  now?: () => number;
+  /** Where durable timers read the time (tests move a ManualClock). */
+  clock?: Clock;
+  /** The job queue's real-time poll interval (tests make it short). */
+  jobPollMs?: number;
 }
+
+/** Finished jobs are kept this long, so their keys keep deduplicating well past anything that could repeat them. */
+const JOB_RETENTION_MS = 90 * 24 * 3_600_000;
 
 export class Platform {
   readonly store: Store;
@@ -30,6 +39,11 @@ export class Platform {
   readonly rateLimits: RateLimits;
   /** Ticketed Spaces: offers, holds, payments, refunds and the ledger. */
   readonly tickets: TicketService;
+  readonly clock: Clock;
+  /** Work that must happen later, exactly once (mail.send, reminders, …). */
+  readonly jobs: JobQueue;
+  /** Mail sent from jobs: exactly once across crashes (see MailDelivery). */
+  readonly delivery: MailDelivery;
   /** Live-state writes (Spaces, members, queue) folded and committed without holding up the show. */
   readonly journal: Journal;
   /** The secret join and user tokens are signed with: --token-secret, else one kept in the store, so
@@ -60,6 +74,10 @@ export class Platform {
     this.#publicUrl = init.config.publicUrl?.replace(/\/+$/, '');
     this.#baseUrl = this.#publicUrl ?? `http://${init.config.host}:${init.config.port}`;
     this.rateLimits = new RateLimits(init.options.rateLimits);
+    this.clock = init.options.clock ?? new SystemClock();
+    this.jobs = new JobQueue({ store: init.store, clock: this.clock, logger: init.logger.child({ component: 'jobs' }), pollMs: init.options.jobPollMs });
+    this.delivery = new MailDelivery({ smtpUrl: init.config.smtp, from: init.config.mailFrom, dataDir: init.config.dataDir, logger: init.logger.child({ component: 'mail' }) });
+    defineMailJobs(this.jobs, this.delivery, init.logger.child({ component: 'mail' }), 'hostline.mail');
     this.accounts = new AccountService({
       store: init.store,
       mailer: init.mailer,
@@ -72,7 +90,7 @@ export class Platform {
       rules: ticketRulesFor(init.config),
       mailer: init.mailer,
       logger: init.logger.child({ component: 'tickets' }),
-      now: init.options.now,
+      now: () => this.clock.now(),
       link: (path) => `${this.#baseUrl}${path}`,
     });
   }
@@ -98,6 +116,7 @@ export class Platform {
       // Holds whose checkout time is over give their seats back (buying also does, per Space).
       platform.#ticketSweeper = setInterval(() => void platform.tickets.sweep().catch((error: unknown) => logger.warn('ticket sweep failed', { error })), 30_000);
       platform.#ticketSweeper.unref();
+      platform.jobs.start();
       return platform;
     } catch (error) {
       await store.close();
@@ -129,6 +148,7 @@ export class Platform {
     try {
       await this.store.repos.sessions.purgeExpired(now);
       await this.store.repos.links.purgeExpired(now);
+      await this.store.repos.jobs.purgeFinished(this.clock.now() - JOB_RETENTION_MS);
     } catch (error) {
       this.#logger.warn('purging expired sessions failed', { error });
     }
@@ -137,6 +157,8 @@ export class Platform {
   async close(): Promise<void> {
     clearInterval(this.#housekeeping);
     clearInterval(this.#ticketSweeper);
+    await this.jobs.stop();
+    this.delivery.close();
     await this.journal.close();
     await this.moderation.flush();
     this.mailer.close();

@@ -9,6 +9,7 @@ import { CaptionService } from './captions/CaptionService.js';
 import { Cluster } from './cluster/Cluster.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
+import { newSpaceId, ScheduleService } from './schedule/ScheduleService.js';
 import { Space } from './Space.js';
 import { SpaceRecorder } from './SpaceRecorder.js';
 import type { StoredSpace } from './store/repositories/SpaceRepository.js';
@@ -32,6 +33,8 @@ export class Sfu {
   readonly moderation: ModerationStore;
   /** Accounts, the store and mail. */
   readonly platform: Platform;
+  /** Scheduled Spaces, listings, the Space page and the directory. */
+  readonly schedule: ScheduleService;
   readonly captions: CaptionService;
   /** This node among the nodes sharing `--redis` (issue 15); undefined for one node alone. */
   cluster: Cluster | undefined;
@@ -53,6 +56,7 @@ export class Sfu {
       }
     });
     this.moderation = platform.moderation;
+    this.schedule = new ScheduleService({ sfu: this, platform, config, logger: logger.child({ component: 'schedule' }) });
     this.captions = new CaptionService(
       {
         engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
@@ -164,9 +168,11 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean; accountId?: string }) {
+  /** Opens a live Space; a scheduled one starts under the `id` it was scheduled with (its link stays). */
+  async createSpace(init: { id?: string; title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean; accountId?: string }) {
+    const id = init.id ?? newSpaceId();
+    if (this.#spaces.has(id)) throw new ProtocolError('conflict', 'that Space is live already');
     const router = await this.pool.createRouter(MEDIA_CODECS);
-    const id = randomBytes(6).toString('base64url');
     // A signed-in host is their account; otherwise the identity their client kept, or a new one.
     const hostUserId = init.accountId ?? this.identify(init.userToken, 'host');
     const space = new Space({
@@ -247,6 +253,7 @@ export class Sfu {
     await space.start();
     this.captions.attach(space, false);
     this.#track(space, SpaceRecorder.resume(space, this.platform.journal, stored));
+    await this.schedule.restored(space);
     this.logger.warn('space restored after a restart; waiting for its members to come back', {
       spaceId: space.id,
       members: stored.members.length,

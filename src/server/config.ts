@@ -37,6 +37,11 @@ const ConfigSchema = z
     ownerEmail: z.email().optional(),
     /** The address people reach this service at (links in mail, the same-origin check); default: the listening address. */
     publicUrl: z.string().url().optional(),
+    /** Scheduling: how far ahead, how many per host, when reminders go and when an unstarted Space is missed. */
+    scheduleMaxDays: z.number().int().min(1).max(365),
+    scheduleMaxPerHost: z.number().int().min(1).max(1000),
+    reminderLeadMinutes: z.number().int().min(1).max(24 * 60),
+    missedAfterMinutes: z.number().int().min(1).max(7 * 24 * 60),
     /** Live captions: the embedded pocketsphinx, or whisper.cpp with a model file the deployment supplies. */
     captionEngine: z.enum(['pocketsphinx', 'whisper']),
     captionWhisperModel: z.string().min(1).optional(),
@@ -138,6 +143,10 @@ const OPTIONS = [
   { key: 'smtp', flag: 'smtp', env: 'HOSTLINE_SMTP_URL', type: 'string', help: 'smtp://user:pass@host:port for outgoing mail (default: .eml files in <data folder>/outbox)' },
   { key: 'mailFrom', flag: 'mail-from', env: 'HOSTLINE_MAIL_FROM', type: 'string', help: 'From: address of the mail the service sends (default Hostline <no-reply@localhost>)' },
   { key: 'ownerEmail', flag: 'owner-email', env: 'HOSTLINE_OWNER_EMAIL', type: 'string', help: 'email of the service owner (made an owner at start; a new account gets a password link by mail)' },
+  { key: 'scheduleMaxDays', flag: 'schedule-max-days', env: 'HOSTLINE_SCHEDULE_MAX_DAYS', type: 'int', help: 'how many days ahead a Space may be scheduled (default 30)' },
+  { key: 'scheduleMaxPerHost', flag: 'schedule-max-per-host', env: 'HOSTLINE_SCHEDULE_MAX_PER_HOST', type: 'int', help: 'scheduled Spaces one host may have at once (default 10)' },
+  { key: 'reminderLeadMinutes', flag: 'reminder-lead-minutes', env: 'HOSTLINE_REMINDER_LEAD_MINUTES', type: 'int', help: 'minutes before the start that reminders go out (default 30)' },
+  { key: 'missedAfterMinutes', flag: 'missed-after-minutes', env: 'HOSTLINE_MISSED_AFTER_MINUTES', type: 'int', help: 'minutes after its time that an unstarted Space is marked missed (default 60)' },
   { key: 'publicUrl', flag: 'public-url', env: 'HOSTLINE_PUBLIC_URL', type: 'string', help: 'https://… address people reach the service at, for links in mail (default: the listening address)' },
   // Media ports: one WebRtcServer per worker (issue 18).
   { key: 'rtcPorts', flag: 'rtc-ports', env: 'HOSTLINE_RTC_PORTS', type: 'string', help: 'server: every WebRTC client of a worker on its one UDP port (TCP as fallback); range: a port per client from --rtc-min-port..--rtc-max-port (default server)' },
@@ -173,6 +182,10 @@ export function defaultConfig(): ServerConfig {
     maxSpeakers: 10,
     maxCohosts: 2,
     mailFrom: 'Hostline <no-reply@localhost>',
+    scheduleMaxDays: 30,
+    scheduleMaxPerHost: 10,
+    reminderLeadMinutes: 30,
+    missedAfterMinutes: 60,
     captionEngine: 'pocketsphinx',
     captionStreams: 4,
     captionNice: 10,

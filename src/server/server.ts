@@ -13,6 +13,8 @@ import { HttpApi } from './http/HttpApi.js';
 import type { LimitTable } from './http/RateLimits.js';
 import { Logger } from './logger.js';
 import { servePage } from './pages/pages.js';
+import { serveSchedulePages } from './pages/schedule-pages.js';
+import type { Clock } from './clock.js';
 import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { serveStatic } from './static.js';
@@ -57,10 +59,10 @@ function socketSession(req: IncomingMessage, platform: Platform): string | undef
 
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable>; now?: () => number } = {},
+  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable>; clock?: Clock; jobPollMs?: number } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits, now: options.now });
+  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits, clock: options.clock, jobPollMs: options.jobPollMs });
   let sfu: Sfu;
   try {
     sfu = await Sfu.start(config, logger, platform);
@@ -68,7 +70,7 @@ export async function startServer(
     await platform.close();
     throw error;
   }
-  const api = new HttpApi(platform, logger.child({ component: 'http' }));
+  const api = new HttpApi(platform, sfu.schedule, logger.child({ component: 'http' }));
   const paymentWebhook = paymentWebhookRoute(platform.tickets, logger.child({ component: 'payments' }));
   const staticDir = config.staticDir;
   if (staticDir && !existsSync(staticDir)) {
@@ -99,6 +101,7 @@ export async function startServer(
         if (await route(req, res, url)) return;
       }
       if (await api.handle(req, res, url)) return;
+      if (await serveSchedulePages(sfu.schedule, staticDir, req, res, url)) return;
       if (await servePage(platform, staticDir, req, res, url)) return;
       if (await serveTicketPages(platform, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;

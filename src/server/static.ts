@@ -18,9 +18,9 @@ const MIME: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-/** Pages by route: the studio at /, the listener page at /listen/<spaceId>. */
+/** Pages by route: the studio at /studio (the directory has /), the listener page at /listen/<spaceId>. */
 function pageFor(pathname: string): string | undefined {
-  if (pathname === '/' || pathname === '/studio' || pathname === '/index.html') return 'index.html';
+  if (pathname === '/studio' || pathname === '/studio/' || pathname === '/index.html') return 'index.html';
   if (/^\/listen\/[A-Za-z0-9_-]{1,64}\/?$/.test(pathname)) return 'listen.html';
   return undefined;
 }

@@ -41,7 +41,8 @@ describe('host to listener through the SFU, in Chromium', () => {
 
   it('the host goes live and the studio shows a share link', async () => {
     const link = await goLive(hostPage, studio, 'Ada', 'Beeps at noon');
-    expect(link).toMatch(new RegExp(`^${studio.server.httpUrl}/listen/[A-Za-z0-9_-]+#invite=`));
+    // The Space page: the same link a scheduled Space has before it starts.
+    expect(link).toMatch(new RegExp(`^${studio.server.httpUrl}/s/[A-Za-z0-9_-]+$`));
     expect(await hostPage.getByTestId('stage-member').allInnerTexts()).toEqual([expect.stringMatching(/Ada.*Host.*(on air|speaking)/s)]);
     // The name and title are remembered for next time.
     expect(studio.settings.get()).toMatchObject({ hostName: 'Ada', lastSpaceTitle: 'Beeps at noon' });

@@ -141,6 +141,13 @@ const TABLE: Record<RequestType, Row> = {
   // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
   'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F, M, M, M, M, 'not_found') },
   'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F, M, M, M, M, 'not_found') },
+  // Anyone holding a Space's link may watch its page.
+  'space.watch': { data: (w) => ({ spaceId: w.f.spaceId }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
+  // Starting needs an account (and a scheduled Space of one's own: this live one is not).
+  'space.start': {
+    data: (w) => ({ spaceId: w.f.spaceId, hostName: 'X' }),
+    expect: row('unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'not_found', 'unauthenticated'),
+  },
 };
 
 describe('authority: every request from every role', () => {
@@ -177,6 +184,8 @@ describe('authority: every request from every role', () => {
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener', 'transport.create:editor']);
+    // Refused for want of an account, which a role alone does not tell.
+    for (const actor of ['host', 'cohost', 'speaker', 'listener', 'editor']) byData.add(`space.start:${actor}`);
     // What each actor's client knows of itself: its role, and for the editor the grant the captions state lists.
     const viewers = {
       host: 'host',

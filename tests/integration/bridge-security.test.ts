@@ -76,12 +76,12 @@ describe('the studio bridge', () => {
     expect(url.searchParams.get('bridge')).toBe(host.bridgeToken);
     const entry = await raw(port, { path: `${url.pathname}${url.search}`, headers: { host: `127.0.0.1:${port}` } });
     expect(entry.status).toBe(303);
-    expect(entry.headers.location).toBe('/');
+    expect(entry.headers.location).toBe('/studio');
     const cookie = String(entry.headers['set-cookie']);
     expect(cookie).toMatch(/^hostline_bridge=[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
     const withCookie = await raw(port, { path: '/api/studio/settings', headers: { host: `127.0.0.1:${port}`, cookie: cookie.split(';')[0]! } });
     expect(withCookie.status).toBe(200);
-    expect((await raw(port, { path: '/?bridge=not-this-run', headers: { host: `127.0.0.1:${port}` } })).status).toBe(403);
+    expect((await raw(port, { path: '/studio?bridge=not-this-run', headers: { host: `127.0.0.1:${port}` } })).status).toBe(403);
   });
 
   it('signs the local owner in to the embedded SFU, the same account every run, with a new session each run', async () => {

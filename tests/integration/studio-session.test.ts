@@ -26,7 +26,22 @@ async function goLive(studio: NodeStudio, name = 'Ada', title = 'Morning show'):
   await studio.session.goLive();
   const { live, error } = studio.session.state;
   if (!live) throw new Error(`did not go live: ${error}`);
-  return decodeURIComponent(live.shareLink.split('#invite=')[1]!);
+  return inviteOnSpacePage(studio, live.shareLink);
+}
+
+/** What the Space page behind a share link (`/s/<id>`) hands a listener while the Space is live. */
+async function inviteOnSpacePage(studio: NodeStudio, shareLink: string): Promise<string> {
+  const prefix = `${studio.endpoint.httpUrl}/s/`;
+  if (!shareLink.startsWith(prefix)) throw new Error(`the share link ${shareLink} is not a Space page`);
+  const page = fakeRoom(studio.endpoint.wsUrl);
+  try {
+    await page.connect();
+    const { page: seen } = await page.request('space.watch', { spaceId: shareLink.slice(prefix.length) });
+    if (!seen.live) throw new Error('the Space page does not show the Space live');
+    return seen.live.invite;
+  } finally {
+    page.close();
+  }
 }
 
 async function guest(ctx: Ctx, invite: string, name: string, raiseHand = false): Promise<RoomClient> {
@@ -137,12 +152,12 @@ describe('StudioSession', () => {
     await session.goLive();
     const { phase, live, snapshot } = session.state;
     expect(phase).toBe('live');
-    expect(live!.shareLink).toMatch(new RegExp(`^${ctx.server.httpUrl}/listen/[\\w-]+#invite=`));
+    expect(live!.shareLink).toBe(`${ctx.server.httpUrl}/s/${live!.spaceId}`);
     expect(snapshot!.stage).toMatchObject([{ displayName: 'Ada', role: 'host' }]);
     await eventually(() => expect(session.state.snapshot!.stage[0]!.live).toBe(true));
     expect(settings.get()).toMatchObject({ hostName: 'Ada', lastSpaceTitle: 'Morning show' });
     // A listener opening the share link sees the host on stage.
-    const listener = await guest(ctx, decodeURIComponent(live!.shareLink.split('#invite=')[1]!), 'Linus');
+    const listener = await guest(ctx, await inviteOnSpacePage(ctx.studio, live!.shareLink), 'Linus');
     expect(listener.snapshot!.stage.map((m) => m.displayName)).toEqual(['Ada']);
     await eventually(() => expect(session.state.snapshot!.listenerCount).toBe(1));
   });

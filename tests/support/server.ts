@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { defaultConfig, type ServerConfig } from '../../src/server/config';
 import { Logger } from '../../src/server/logger';
+import type { Clock } from '../../src/server/clock';
 import type { LimitTable } from '../../src/server/http/RateLimits';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { buildCaptionWorker } from './captionWorker';
@@ -23,7 +24,7 @@ export const TEST_RATE_LIMITS: Partial<LimitTable> = Object.fromEntries(
 
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
-  options: { rateLimits?: Partial<LimitTable> } = {},
+  options: { rateLimits?: Partial<LimitTable>; clock?: Clock } = {},
 ): Promise<TestServer> {
   const config: ServerConfig = {
     ...defaultConfig(),
@@ -41,6 +42,7 @@ export async function startTestServer(
   };
   const logs: Array<Record<string, unknown>> = [];
   const logger = new Logger(config.logLevel, { service: 'test' }, (line) => logs.push(JSON.parse(line)));
-  const server = await startServer(config, { logger, rateLimits: options.rateLimits ?? TEST_RATE_LIMITS });
+  // The job queue looks for work often, so a moved test clock shows its effects at once.
+  const server = await startServer(config, { logger, rateLimits: options.rateLimits ?? TEST_RATE_LIMITS, jobPollMs: 50, ...(options.clock ? { clock: options.clock } : {}) });
   return Object.assign(server, { logs });
 }

@@ -2,6 +2,7 @@
 // live from the studio page, listen from the share link.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { Clock } from '../../src/server/clock';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import type { ServerConfig } from '../../src/server/config';
@@ -13,12 +14,13 @@ import { RENDERER_DIR } from './server';
 export async function startTestStudio(
   dir: string,
   extraArgv: string[] = [],
-  options: { recordingsDir?: string; serverOverrides?: Partial<ServerConfig> } = {},
+  options: { recordingsDir?: string; serverOverrides?: Partial<ServerConfig>; clock?: Clock } = {},
 ): Promise<StudioHost> {
   // The embedded SFU's captions run the worker built from the code under test.
   const serverOverrides = { captionWorkerScript: await buildCaptionWorker(), ...options.serverOverrides };
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
+    ...(options.clock ? { clock: options.clock, jobPollMs: 50 } : {}),
     // The embedded SFU's database and mail outbox go in the test's folder.
     env: { HOSTLINE_DATA_DIR: dir },
     staticDir: RENDERER_DIR,

@@ -8,7 +8,7 @@ import { FakeHandler, testFakeParameters } from 'mediasoup-client';
 import { SettingsService, type SettingsStore } from '../../src/main/services/SettingsService';
 import { BROWSER_PROCESSING_FOR, type ConsoleSettings } from '../../src/shared/console-settings';
 import type { Settings } from '../../src/shared/settings';
-import type { StudioApi } from '../../src/shared/studio-api';
+import type { SfuEndpoint, StudioApi } from '../../src/shared/studio-api';
 import { TypedEmitter } from '../../src/shared/TypedEmitter';
 import type { ConsoleEngineEvents } from '../../src/renderer/audio/engine/ConsoleEngine';
 import { AudioDevices, MicrophoneInput, type AudioDevice } from '../../src/renderer/audio/engine/devices';
@@ -147,7 +147,7 @@ export class ScriptedDialogs implements Dialogs {
 }
 
 /** window.studio's settings and SFU calls on the real SettingsService; recording calls are not used here. */
-export function nodeStudioApi(settings: SettingsService, endpoint: () => { httpUrl: string; wsUrl: string; studioKey?: string }): StudioApi {
+export function nodeStudioApi(settings: SettingsService, endpoint: () => SfuEndpoint): StudioApi {
   const unused = () => Promise.reject(new Error('recording is covered by the Chromium tests'));
   return {
     runtime: 'browser',
@@ -187,6 +187,8 @@ export class MemorySettingsStore implements SettingsStore {
 
 export interface NodeStudio {
   session: StudioSession<NodeConsoleEngine, NodeRecorder>;
+  /** The SFU service the studio talks to. */
+  endpoint: SfuEndpoint;
   settings: SettingsService;
   keyboard: Keyboard;
   dialogs: ScriptedDialogs;
@@ -200,7 +202,8 @@ export interface NodeStudio {
 }
 
 export function nodeStudio(options: {
-  endpoint: { httpUrl: string; wsUrl: string; studioKey?: string };
+  /** With `sessionToken`, the studio is signed in as that account (as the embedded SFU signs in its owner). */
+  endpoint: SfuEndpoint;
   settings?: Partial<Settings>;
   tokens?: Map<string, string>;
 }): NodeStudio {
@@ -232,6 +235,7 @@ export function nodeStudio(options: {
   });
   return {
     session,
+    endpoint: options.endpoint,
     settings,
     keyboard,
     dialogs,

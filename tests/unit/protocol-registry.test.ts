@@ -14,7 +14,7 @@ describe('the protocol registry', () => {
       const spec = requestSpec(type);
       expect(spec.data, type).toBeInstanceOf(z.ZodType);
       expect(spec.reply, type).toBeInstanceOf(z.ZodType);
-      expect(['anyone', 'member', 'captionEditor', 'allOf'], type).toContain(spec.access.kind);
+      expect(['anyone', 'member', 'account', 'captionEditor', 'allOf'], type).toContain(spec.access.kind);
     }
   });
 

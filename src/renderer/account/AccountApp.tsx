@@ -3,7 +3,14 @@
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { Me, PublicProfile } from '../../shared/accounts';
 import { ApiError } from '../../shared/http/errors';
+import type { z } from 'zod';
+import type { ProfileSpacesSchema } from '../../shared/schedule';
+import { HostBubble } from '../ui/HostBubble';
+import { formatStart } from '../ui/when';
+import '../ui/discover.css';
 import { AccountSession } from './AccountSession';
+
+type ProfileSpaces = z.infer<typeof ProfileSpacesSchema>;
 
 function useSession(): [AccountSession, Me | null | undefined] {
   const session = useMemo(() => new AccountSession(), []);
@@ -61,6 +68,12 @@ function Frame({ me, children }: { me: Me | null | undefined; children: ReactNod
   );
 }
 
+/** Where to go after signing in: `?next=` when it is a page of this site, else the account page. */
+function nextPage(): string {
+  const next = new URLSearchParams(window.location.search).get('next') ?? '';
+  return /^\/(?![/\\])/.test(next) ? next : '/account';
+}
+
 function SignIn({ session }: { session: AccountSession }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -68,7 +81,7 @@ function SignIn({ session }: { session: AccountSession }) {
   return (
     <section className="card">
       <h1>Sign in</h1>
-      <form onSubmit={submit(async () => { await session.signIn(email, password); go('/account'); })}>
+      <form onSubmit={submit(async () => { await session.signIn(email, password); go(nextPage()); })}>
         <label>Email<input data-testid="signin-email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required /></label>
         <label>Password<input data-testid="signin-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
         {error && <p className="form-error" role="alert" data-testid="form-error">{error}</p>}
@@ -225,12 +238,15 @@ function AccountSettings({ session, me }: { session: AccountSession; me: Me | nu
 
 function Profile({ session, me, handle }: { session: AccountSession; me: Me | null | undefined; handle: string }) {
   const [profile, setProfile] = useState<PublicProfile | null | undefined>(undefined);
+  const [spaces, setSpaces] = useState<ProfileSpaces>();
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     session.api.call('profile.get', { params: { handle } }).then(setProfile, (e: unknown) => {
       setProfile(null);
       setError(message(e));
     });
+    // Their live ring and upcoming Spaces.
+    session.api.call('profile.spaces', { params: { handle } }).then(setSpaces, () => undefined);
   }, [session, handle, me]);
   if (profile === undefined) return <p>Loading…</p>;
   if (profile === null) return <section className="card"><h1>Not found</h1><p data-testid="profile-missing">{error}</p></section>;
@@ -248,7 +264,7 @@ function Profile({ session, me, handle }: { session: AccountSession; me: Me | nu
   return (
     <section className="card">
       <div className="profile-head">
-        <span className="avatar">{profile.displayName.slice(0, 1).toUpperCase()}</span>
+        <HostBubble person={profile} liveSpaceId={spaces?.live?.spaceId ?? null} size="big" />
         <div>
           <h1 data-testid="profile-display-name">{profile.displayName}</h1>
           <span className="profile-handle" data-testid="profile-page-handle">@{profile.handle}</span>
@@ -261,7 +277,15 @@ function Profile({ session, me, handle }: { session: AccountSession; me: Me | nu
           {profile.youFollow ? 'Following' : 'Follow'}
         </button>
       )}
-      {me === null && <p><a href="/signin">Sign in</a> to follow.</p>}
+      {me === null && <p><a href={`/signin?next=${encodeURIComponent(`/@${profile.handle}`)}`}>Sign in</a> to follow.</p>}
+      {spaces?.live && <p><a href={`/s/${spaces.live.spaceId}`} data-testid="profile-live">Live now: {spaces.live.title}</a></p>}
+      {spaces && spaces.upcoming.length > 0 && (
+        <ul className="profile-upcoming" data-testid="profile-upcoming">
+          {spaces.upcoming.map((s) => (
+            <li key={s.spaceId}><a href={`/s/${s.spaceId}`}>{s.title}</a> · {formatStart(s.startsAt)}</li>
+          ))}
+        </ul>
+      )}
       {error && <p className="form-error" role="alert">{error}</p>}
     </section>
   );

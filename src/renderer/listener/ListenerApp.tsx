@@ -66,8 +66,9 @@ function readLink(): { spaceId: string; invite: string | null } {
   return { spaceId, invite };
 }
 
-export function ListenerApp() {
-  const [{ invite }] = useState(readLink);
+/** `invite`: the invitation the Space page got when the Space went live; else the link's own (#invite=). */
+export function ListenerApp({ invite: given }: { invite?: string } = {}) {
+  const [{ invite }] = useState(() => (given ? { invite: given } : readLink()));
   const [phase, setPhase] = useState<Phase>('ready');
   const [room, setRoom] = useState<RoomClient>();
   const snapshot = useSnapshot(room);

@@ -178,8 +178,14 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
     captions?: boolean,
+    listing?: { visibility?: 'public' | 'unlisted'; description?: string },
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions, ...listing });
+  }
+
+  /** Starts the host's scheduled Space now, under its id and with everything it was set up with. */
+  startScheduled(spaceId: string, hostName: string, studioKey?: string, captions?: boolean): Promise<Reply<'space.start'>> {
+    return this.request('space.start', { spaceId, hostName, studioKey, userToken: this.#userToken, captions });
   }
 
   /**

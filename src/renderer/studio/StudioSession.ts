@@ -79,7 +79,7 @@ export type StudioPhase = 'loading' | 'setup' | 'starting' | 'live' | 'ended';
 
 export interface LiveSpace {
   spaceId: string;
-  /** What listeners open: the listen page with the invitation after the #. */
+  /** What listeners open: the Space page (`/s/<id>`), the same link before a scheduled Space starts and while it is live. */
   shareLink: string;
   /** The SFU service's base URL (speaker invite links are built on it). */
   httpUrl: string;
@@ -95,6 +95,8 @@ export interface StudioState {
   title: string;
   /** Caption the Space live (chosen before going live; the host can switch it while live in the captions card). */
   captions: boolean;
+  /** Going live unscheduled: listed in the directory (public), or link only (unlisted). */
+  listed: boolean;
   /** The microphones connected and the one in use ('' is the system default): one source for every picker. */
   microphones: AudioDevice[];
   microphoneId: string;
@@ -127,7 +129,18 @@ export type StudioSessionEvents<E, R> = {
 
 /** Whether the set-up screen may go live now. */
 export function canGoLive(state: StudioState): boolean {
-  return state.phase === 'setup' && state.hostName.trim().length > 0 && state.title.trim().length > 0 && state.microphones.length > 0;
+  return canStartScheduled(state) && state.title.trim().length > 0;
+}
+
+/** Whether a scheduled Space may be started now (its title comes with it). */
+export function canStartScheduled(state: StudioState): boolean {
+  return state.phase === 'setup' && state.hostName.trim().length > 0 && state.microphones.length > 0;
+}
+
+/** What Start now needs of a scheduled Space (the studio's schedule list has it). */
+export interface ScheduledStart {
+  spaceId: string;
+  title: string;
 }
 
 const SHORTCUT_IDS = new Set<string>(SHORTCUT_ACTIONS);
@@ -145,6 +158,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     hostName: '',
     title: '',
     captions: true,
+    listed: true,
     microphones: [],
     microphoneId: '',
     outputs: [],
@@ -241,6 +255,11 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     this.#update({ captions });
   }
 
+  /** Whether the Space goes in the directory (before going live; a scheduled Space keeps its own choice). */
+  setListed(listed: boolean): void {
+    this.#update({ listed });
+  }
+
   /** Shows a failure that happened outside the session's own actions (a panel's request). */
   reportError(error: string | undefined): void {
     this.#update({ error });
@@ -317,6 +336,27 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   async goLive(): Promise<void> {
     if (!canGoLive(this.#state)) return;
     const title = this.#state.title.trim();
+    const { captions, listed } = this.#state;
+    await this.#goLive({ lastSpaceTitle: title }, (room, hostName, studioKey) =>
+      room.createSpace(title, hostName, studioKey, undefined, captions, { visibility: listed ? 'public' : 'unlisted' }),
+    );
+  }
+
+  /**
+   * Start now: goes live in a scheduled Space, under its id and with everything it was set up with
+   * (title, description, listing, co-hosts); its subscribers and followers are told by the server.
+   */
+  async startScheduled(space: ScheduledStart): Promise<void> {
+    if (!canStartScheduled(this.#state)) return;
+    const { captions } = this.#state;
+    this.#update({ title: space.title });
+    await this.#goLive({}, (room, hostName, studioKey) => room.startScheduled(space.spaceId, hostName, studioKey, captions));
+  }
+
+  async #goLive(
+    remember: { lastSpaceTitle?: string },
+    create: (room: RoomClient, hostName: string, studioKey: string | undefined) => Promise<{ spaceId: string; hostToken: string }>,
+  ): Promise<void> {
     const hostName = this.identity.name;
     this.#update({ phase: 'starting', error: undefined });
     let room: RoomClient | undefined;
@@ -327,7 +367,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       if (!engine.microphone.stream) throw new Error('no microphone is open');
       const track = engine.processedTrack;
       const { studio } = this.#ports;
-      await studio.updateSettings({ hostName, lastSpaceTitle: title });
+      await studio.updateSettings({ hostName, ...remember });
       const endpoint = await studio.getSfuEndpoint();
       room = this.#ports.createRoom({ wsUrl: endpoint.wsUrl, sessionToken: endpoint.sessionToken, userToken: this.identity.userToken });
       this.#listenTo(room, engine);
@@ -335,7 +375,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       // Made before joining, so it hears the captions state the server sends on join.
       const captions = new CaptionFeed(room);
       const { studioKey } = this.identity.credentials(endpoint);
-      const created = await room.createSpace(title, hostName, studioKey, undefined, this.#state.captions);
+      const created = await create(room, hostName, studioKey);
       await room.join(created.hostToken);
       this.identity.remember(room.userToken);
       // Music mode and low latency change how Opus is sent; switching either while live makes a new producer.
@@ -347,7 +387,8 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       this.#captions = captions;
       this.#recorder = this.#ports.createRecorder(engine, room, hostName, captions);
       this.safeEmit('recorder', this.#recorder);
-      const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
+      // The Space page: it admits listeners itself (and turns into the listener page once live).
+      const shareLink = `${endpoint.httpUrl}/s/${created.spaceId}`;
       this.#update({ phase: 'live', live: { spaceId: created.spaceId, shareLink, httpUrl: endpoint.httpUrl }, markers: [] });
     } catch (e) {
       offProfile?.();

@@ -28,6 +28,8 @@ export interface BaseContext {
   signIn(account: SignedInAccount): void;
   /** Marks the connection greeted (protocol versions agree). */
   greet(client: string | undefined): void;
+  /** Runs `listener` once when this connection closes (a page stops watching a Space). */
+  whenClosed(listener: () => void): void;
   /** Closes the connection once this request's answer has gone out. */
   hangUp(code: number, reason: string): void;
   /** The client's media stopped answering (ICE consent): drop this connection now; grace rules apply. */

@@ -7,6 +7,7 @@ import { moderationHandlers } from './moderation.js';
 import { queueHandlers } from './queue.js';
 import { captionHandlers } from './captions.js';
 import { reactionHandlers } from './reactions.js';
+import { scheduleHandlers } from './schedule.js';
 import { sessionHandlers } from './session.js';
 import { spaceHandlers } from './space.js';
 import { stageHandlers } from './stage.js';
@@ -20,5 +21,6 @@ export const HANDLERS: HandlerTable = {
   ...moderationHandlers,
   ...reactionHandlers,
   ...accountHandlers,
+  ...scheduleHandlers,
   ...captionHandlers,
 };

@@ -11,9 +11,10 @@ import { DONE, handlersFor, type BaseContext } from './context.js';
 import { createConsumer, createTransport } from './media.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, visibility, description }) {
     ctx.sfu.checkStudioKey(studioKey);
     const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, accountId: ctx.account?.accountId });
+    await ctx.sfu.schedule.wentLive(space, { accountId: ctx.account?.accountId, visibility: visibility ?? 'unlisted', description: description ?? '' });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -48,7 +49,8 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const member = space.membership.join({
       userId: (ticket && claims.role === 'listener' ? ctx.account?.accountId : undefined) ?? claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
       displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
-      role: claims.role,
+      // Co-hosts set up ahead join on stage when they come signed in.
+      role: ctx.sfu.schedule.roleOnJoin(space, ctx.account?.accountId, claims.role),
       canRequest: claims.canRequest ?? false,
       push: ctx.push,
     });

@@ -10,6 +10,7 @@ import { HTTP_ROUTES, type HttpRouteName } from '../../shared/http/routes.js';
 import type { SignedIn } from '../accounts/AccountService.js';
 import type { Logger } from '../logger.js';
 import type { Platform } from '../Platform.js';
+import type { ScheduleService } from '../schedule/ScheduleService.js';
 import { StoreError } from '../store/StoreError.js';
 import { clearedSessionCookie, readCookies, SESSION_COOKIE, sessionCookie } from './cookies.js';
 import type { ApiContext, RouteHandler } from './handler.js';
@@ -96,9 +97,11 @@ export class HttpApi {
   readonly #platform: Platform;
   readonly #logger: Logger;
   readonly #routes: CompiledRoute[];
+  readonly #schedule: ScheduleService;
 
-  constructor(platform: Platform, logger: Logger) {
+  constructor(platform: Platform, schedule: ScheduleService, logger: Logger) {
     this.#platform = platform;
+    this.#schedule = schedule;
     this.#logger = logger;
     this.#routes = (Object.entries(HTTP_ROUTES) as Array<[HttpRouteName, RouteDeclaration]>).map(([name, d]) => compile(name, d));
   }
@@ -159,6 +162,7 @@ export class HttpApi {
 
       const ctx: ApiContext = {
         platform: this.#platform,
+        schedule: this.#schedule,
         actor,
         client: { address, userAgent: String(req.headers['user-agent'] ?? '') },
         sessionSecret,

@@ -3,9 +3,12 @@
 import type { RateLimitName, RouteBody, RouteDeclaration, RouteParams, RouteQuery, RouteReply } from '../../shared/http/route.js';
 import type { ClientInfo, SignedIn } from '../accounts/AccountService.js';
 import type { Platform } from '../Platform.js';
+import type { ScheduleService } from '../schedule/ScheduleService.js';
 
 export interface ApiContext {
   platform: Platform;
+  /** Scheduled Spaces, reminders, Space pages and the directory (they need the live side too). */
+  schedule: ScheduleService;
   /** The signed-in caller; undefined when signed out. Routes with `account` access always have one. */
   actor: SignedIn | undefined;
   client: ClientInfo;

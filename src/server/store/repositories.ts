@@ -3,10 +3,12 @@
 import type { StoreDb } from './connect.js';
 import { AccountRepository } from './repositories/AccountRepository.js';
 import { FollowRepository } from './repositories/FollowRepository.js';
+import { JobRepository } from './repositories/JobRepository.js';
 import { LinkTokenRepository } from './repositories/LinkTokenRepository.js';
 import { MetaRepository } from './repositories/MetaRepository.js';
 import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
+import { ScheduleRepository } from './repositories/ScheduleRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
 import { SpaceRepository } from './repositories/SpaceRepository.js';
 import { TicketRepository } from './repositories/TicketRepository.js';
@@ -21,6 +23,8 @@ export const REPOSITORIES = {
   meta: MetaRepository,
   spaces: SpaceRepository,
   tickets: TicketRepository,
+  jobs: JobRepository,
+  schedule: ScheduleRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };

@@ -4,12 +4,14 @@ import { accountRoutes } from './accounts.js';
 import { moderationRoutes } from './moderation.js';
 import { profileRoutes } from './profiles.js';
 import { ticketRoutes } from './tickets.js';
+import { scheduleRoutes } from './schedule.js';
 
 export const HTTP_ROUTES = {
   ...accountRoutes,
   ...profileRoutes,
   ...moderationRoutes,
   ...ticketRoutes,
+  ...scheduleRoutes,
 } as const;
 
 export type HttpRoutes = typeof HTTP_ROUTES;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema, TransportOptionsSchema } from '../media.js';
+import { DescriptionSchema, VisibilitySchema } from '../schedule.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
 import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
@@ -56,6 +57,9 @@ export const space = feature({
         requestPolicy: RequestPolicySchema.optional(),
         /** Live captions from the start (the host can switch them later with `captions.settings`). */
         captions: z.boolean().optional(),
+        /** Listed in the directory (public) or link only (unlisted, the default). */
+        visibility: VisibilitySchema.optional(),
+        description: DescriptionSchema.optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: ANYONE,

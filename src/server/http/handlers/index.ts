@@ -6,10 +6,12 @@ import { accountHandlers } from './accounts.js';
 import { moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profiles.js';
 import { ticketHandlers } from './tickets.js';
+import { scheduleHandlers } from './schedule.js';
 
 export const ROUTE_HANDLERS: RouteHandlers<HttpRoutes> = {
   ...accountHandlers,
   ...profileHandlers,
   ...moderationHandlers,
   ...ticketHandlers,
+  ...scheduleHandlers,
 };

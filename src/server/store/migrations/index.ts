@@ -5,11 +5,15 @@ import type { Migration } from 'kysely';
 import * as accounts from './0001_accounts.js';
 import * as moderation from './0002_moderation.js';
 import * as spaces from './0003_spaces.js';
+import * as jobs from './0100_jobs.js';
+import * as schedule from './0101_schedule.js';
 import * as tickets from './0200_tickets.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_accounts': accounts,
   '0002_moderation': moderation,
   '0003_spaces': spaces,
+  '0100_jobs': jobs,
+  '0101_schedule': schedule,
   '0200_tickets': tickets,
 };

@@ -157,6 +157,23 @@ export class SpaceRepository {
         end_reason: space.endReason,
         updated_at: now,
       })
+      // A scheduled Space already has its row (0101_schedule): going live fills in the live state
+      // and keeps what was scheduled (description, listing, start, co-hosts).
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          title: space.title,
+          status: space.status,
+          request_policy: space.policy.requestPolicy,
+          max_speakers: space.policy.maxSpeakers,
+          max_cohosts: space.policy.maxCohosts,
+          queue: JSON.stringify(space.queue),
+          talk_time: JSON.stringify(space.talkTimeMs),
+          started_at: space.startedAt,
+          ended_at: space.endedAt,
+          end_reason: space.endReason,
+          updated_at: now,
+        }),
+      )
       .execute();
   }
 
