@@ -25,6 +25,8 @@ export type SpaceEvents = {
   produceradded: [stageProducer: StageProducer];
   /** The Space moved to a new media router after its worker died; producers are made again there. */
   routerchanged: [router: ms.Router];
+  /** The state everyone sees was just broadcast (stage, audience); at most every STATE_BROADCAST_MS. */
+  statechanged: [];
 };
 
 const ROLE_ORDER: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
@@ -518,6 +520,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     for (const member of this.#members.values()) {
       if (member.connected) member.push('space.state', this.#personalise(common, member));
     }
+    this.safeEmit('statechanged');
   }
 
   /** The parts of the state everyone sees, computed once per broadcast. */

@@ -1,0 +1,248 @@
+// Recording a replay on the server, through the real path short of a browser: speakers on a real
+// mediasoup router send real Opus (ffmpeg-encoded beep patterns) as RTP; the stage tap and the
+// recorder write each speaker's track; the packager mixes them. The files are read with ffprobe,
+// ffmpeg and sox, never our own parser: length, and each speaker's beeps where they were sent.
+import * as mediasoup from 'mediasoup';
+import type { types as ms } from 'mediasoup';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ReplayTimeline } from '../../src/shared/replay';
+import { Logger } from '../../src/server/logger';
+import type { Member } from '../../src/server/Member';
+import { ModerationStore } from '../../src/server/ModerationStore';
+import { RecordingFolder } from '../../src/server/replay/RecordingFolder';
+import { finishInterrupted, MASTER_AUDIO, packageReplay, publishView, REPLAY_AUDIO } from '../../src/server/replay/ReplayPackager';
+import { ReplayRecorder } from '../../src/server/replay/ReplayRecorder';
+import { MEDIA_CODECS } from '../../src/server/Sfu';
+import { Space } from '../../src/server/Space';
+import { decodeToWav, decodedSeconds, encodeOpus, ffprobe, requireFfmpeg } from '../support/ffmpeg';
+import { oggPackets } from '../support/ogg';
+import { plainProducer, type PlainProducer } from '../support/plainProducer';
+import { bursts, soxSamples } from '../support/sox';
+import { BEEP_PATTERN, writeBeepWav, type Beep } from '../support/wav';
+
+/** The second speaker's beeps are all above 1.8 kHz, the first's below 1.2 kHz: a filter tells them apart. */
+const HIGH_PATTERN: { beeps: Beep[]; length: number } = {
+  beeps: [
+    { start: 0.4, duration: 0.25, frequency: 2400 },
+    { start: 1.3, duration: 0.5, frequency: 3000 },
+    { start: 2.6, duration: 0.15, frequency: 2000 },
+    { start: 3.4, duration: 0.35, frequency: 2700 },
+  ],
+  length: 4.4,
+};
+const LOW_BAND = ['sinc', '-1200'];
+const HIGH_BAND = ['sinc', '1800'];
+/** Beeps must be found within this of where they were sent (the issue's bound). */
+const TOLERANCE_S = 0.02;
+
+interface Source {
+  packets: Buffer[];
+  /** Per 20 ms packet: the source's level in -dBov, as a browser's encoder would report it. */
+  levels: number[];
+}
+
+/** The level of each 20 ms frame of the WAV, as the ssrc-audio-level extension carries it. */
+function frameLevels(wav: string): number[] {
+  const samples = soxSamples(wav);
+  const levels: number[] = [];
+  for (let i = 0; i < samples.length; i += 960) {
+    let sum = 0;
+    const end = Math.min(samples.length, i + 960);
+    for (let j = i; j < end; j++) sum += samples[j]! * samples[j]!;
+    const rms = Math.sqrt(sum / Math.max(1, end - i));
+    levels.push(rms > 0 ? Math.min(127, Math.round(-20 * Math.log10(rms))) : 127);
+  }
+  return levels;
+}
+
+/**
+ * Checks that every beep of `pattern` is found where it was sent (from `offsetS`), cycle after cycle
+ * of `cycleS` (the encoded file's length: the pattern plus the encoder's padding to whole packets).
+ */
+function expectBeepsAt(found: Array<{ start: number; end: number }>, pattern: { beeps: Beep[] }, cycleS: number, offsetS: number, untilS: number) {
+  let checked = 0;
+  for (let cycle = 0; ; cycle++) {
+    for (const beep of pattern.beeps) {
+      const at = offsetS + cycle * cycleS + beep.start;
+      if (at + beep.duration > untilS) return checked;
+      const burst = found.find((b) => Math.abs(b.start - at) < 0.1);
+      const report = found.map((b) => `${b.start.toFixed(3)}-${b.end.toFixed(3)}`).join(' ');
+      expect(burst, `a beep at ${at.toFixed(3)} s; found ${report}`).toBeDefined();
+      expect(Math.abs(burst!.start - at), `onset of the beep at ${at.toFixed(3)} s; found ${report}`).toBeLessThan(TOLERANCE_S);
+      expect(Math.abs(burst!.end - burst!.start - beep.duration), `length of the beep at ${at.toFixed(3)} s`).toBeLessThan(TOLERANCE_S);
+      checked++;
+    }
+  }
+}
+
+describe('ReplayRecorder and the packager', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostline-replay-rec-'));
+  let low: Source;
+  let high: Source;
+  let worker: ms.Worker;
+  let space: Space;
+  let host: Member;
+  const sources: PlainProducer[] = [];
+  const logger = new Logger('warn', {}, () => {});
+
+  beforeAll(() => {
+    requireFfmpeg();
+    for (const [name, pattern] of [['low', BEEP_PATTERN], ['high', HIGH_PATTERN]] as const) {
+      writeBeepWav(join(dir, `${name}.wav`), pattern);
+      encodeOpus(join(dir, `${name}.wav`), join(dir, `${name}.ogg`));
+    }
+    low = { packets: oggPackets(join(dir, 'low.ogg')), levels: frameLevels(join(dir, 'low.wav')) };
+    high = { packets: oggPackets(join(dir, 'high.ogg')), levels: frameLevels(join(dir, 'high.wav')) };
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeEach(async () => {
+    worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 44000, rtcMaxPort: 44999 });
+    space = new Space({
+      id: 'recorded',
+      title: 'Recorded show',
+      router: await worker.createRouter({ mediaCodecs: MEDIA_CODECS }),
+      logger,
+      policy: { maxSpeakers: 10, maxCohosts: 2, requestPolicy: 'everyone' },
+      graceMs: 1000,
+      moderation: new ModerationStore(),
+      hostUserId: 'host-user',
+    });
+    await space.start();
+    host = space.join({ userId: 'host-user', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
+  });
+
+  afterEach(() => {
+    for (const s of sources.splice(0)) s.close();
+    space.end('test over');
+    worker.close();
+  });
+
+  async function onStage(member: Member, ssrc: number): Promise<PlainProducer> {
+    const source = await plainProducer(space.router, ssrc);
+    sources.push(source);
+    await space.addProducer(member, source.producer);
+    // The tap's consumer is resumed right after; give it a moment before the first packet.
+    await new Promise((r) => setTimeout(r, 150));
+    return source;
+  }
+
+  const send = (source: PlainProducer, s: Source, cycles: number) =>
+    source.sendOpus(Array.from({ length: cycles }, () => s.packets).flat(), { level: (_p, i) => {
+      const dBov = s.levels[i % s.levels.length] ?? 127;
+      return { dBov, voice: dBov < 50 };
+    } });
+
+  it('two speakers: the replay is as long as the recording, and each one’s beeps are where they were sent', async () => {
+    const recordingDir = join(dir, 'two');
+    const ada = await onStage(host, 0x1001);
+    const recorder = await ReplayRecorder.start(space, recordingDir, logger);
+    const startedAt = performance.now();
+    const adaAt = recorder.positionMs() / 1000;
+    const adaSending = send(ada, low, 2);
+    // Grace comes on stage 2 s in.
+    await new Promise((r) => setTimeout(r, 2000));
+    const grace = space.join({ userId: 'grace', displayName: 'Grace', role: 'listener', canRequest: true, push: () => {} });
+    space.raiseHand(grace);
+    space.approve(host, grace.id);
+    const graceSource = await onStage(grace, 0x2002);
+    const graceAt = recorder.positionMs() / 1000;
+    await Promise.all([adaSending, send(graceSource, high, 2)]);
+    await new Promise((r) => setTimeout(r, 300));
+    const result = recorder.finish();
+    const liveSeconds = (performance.now() - startedAt) / 1000;
+
+    const timeline = await packageReplay(result.folder);
+    const master = result.folder.path(MASTER_AUDIO);
+    const probe = ffprobe(master);
+    expect(probe).toMatchObject({ format: 'matroska,webm', codec: 'opus', sampleRate: 48000, channels: 1 });
+    expect(Math.abs(probe.durationSec - liveSeconds), `replay ${probe.durationSec} s, live ${liveSeconds} s`).toBeLessThan(0.1);
+    expect(Math.abs(decodedSeconds(master) - liveSeconds)).toBeLessThan(0.1);
+
+    const wav = join(dir, 'two.wav');
+    decodeToWav(master, wav);
+    const adaBeeps = bursts(soxSamples(wav, LOW_BAND), 48_000, -30);
+    const graceBeeps = bursts(soxSamples(wav, HIGH_BAND), 48_000, -30);
+    expect(expectBeepsAt(adaBeeps, BEEP_PATTERN, low.packets.length * 0.02, adaAt, adaAt + 2 * BEEP_PATTERN.length)).toBe(12);
+    expect(expectBeepsAt(graceBeeps, HIGH_PATTERN, high.packets.length * 0.02, graceAt, graceAt + 2 * HIGH_PATTERN.length)).toBe(8);
+    // Nothing of Grace before she came on stage.
+    expect(graceBeeps.filter((b) => b.start < graceAt)).toEqual([]);
+
+    // The timeline: both speakers, their speech where the beeps are, Grace joining the stage.
+    expect(timeline.speakers.map((s) => s.name)).toEqual(['Ada', 'Grace']);
+    expect(timeline.durationMs).toBeCloseTo(probe.durationSec * 1000, -2);
+    const firstOf = (speaker: number) => timeline.segments.find((s) => s.speaker === speaker)!;
+    expect(Math.abs(firstOf(0).startMs / 1000 - (adaAt + BEEP_PATTERN.beeps[0]!.start))).toBeLessThan(0.05);
+    expect(Math.abs(firstOf(1).startMs / 1000 - (graceAt + HIGH_PATTERN.beeps[0]!.start))).toBeLessThan(0.05);
+    expect(timeline.stage).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Grace', change: 'joined', role: 'speaker' })]));
+    expect(timeline.chapters).toEqual([{ startMs: 0, title: 'Recorded show' }]);
+    expect(recorder.stats().every((s) => s.dropped === 0)).toBe(true);
+  }, 60_000);
+
+  it('a pause leaves that stretch out of the replay, and markers become chapters', async () => {
+    const recordingDir = join(dir, 'paused');
+    const ada = await onStage(host, 0x1003);
+    const recorder = await ReplayRecorder.start(space, recordingDir, logger);
+    const sending = send(ada, low, 2); // 11.2 s of beeps
+    await new Promise((r) => setTimeout(r, 3000));
+    recorder.mark('Questions');
+    recorder.pause();
+    await new Promise((r) => setTimeout(r, 3000));
+    recorder.resume();
+    await sending;
+    const result = recorder.finish();
+    const timeline = await packageReplay(result.folder);
+    // About 11.2 s were sent and 3 s of it were paused.
+    expect(timeline.durationMs).toBeGreaterThan(7800);
+    expect(timeline.durationMs).toBeLessThan(8800);
+    expect(Math.abs(decodedSeconds(result.folder.path(MASTER_AUDIO)) * 1000 - timeline.durationMs)).toBeLessThan(100);
+    expect(timeline.gaps).toEqual([expect.objectContaining({ why: 'paused', atMs: expect.any(Number) })]);
+    expect(timeline.gaps[0]!.missedMs).toBeGreaterThan(2800);
+    expect(timeline.chapters.map((c) => c.title)).toEqual(['Recorded show', 'Questions']);
+    expect(timeline.chapters[1]!.startMs).toBeGreaterThan(2900);
+  }, 60_000);
+
+  it('after a crash the recording resumes in the same files; the replay holds both parts and marks the gap', async () => {
+    const recordingDir = join(dir, 'resumed');
+    const ada = await onStage(host, 0x1004);
+    const first = await ReplayRecorder.start(space, recordingDir, logger);
+    await send(ada, low, 1);
+    const keptMs = first.positionMs();
+    // As if the process died: nothing finished, the files stay as the last flush left them.
+    first.abandon();
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await ReplayRecorder.start(space, recordingDir, logger, { resume: true });
+    await send(ada, low, 1);
+    const result = second.finish();
+    const timeline = await packageReplay(result.folder);
+    expect(timeline.gaps).toEqual([expect.objectContaining({ why: 'interrupted' })]);
+    expect(timeline.gaps[0]!.missedMs).toBeGreaterThan(1000);
+    // Both 5.6 s parts, without the 1.5 s outage.
+    expect(timeline.durationMs).toBeGreaterThan(keptMs + 5600 - 200);
+    expect(timeline.durationMs).toBeLessThan(keptMs + 5600 + 800);
+    const wav = join(dir, 'resumed.wav');
+    decodeToWav(result.folder.path(MASTER_AUDIO), wav);
+    expect(bursts(soxSamples(wav, LOW_BAND), 48_000, -30).length).toBeGreaterThanOrEqual(12);
+  }, 60_000);
+
+  it('an interrupted recording that will not resume is finished from what was kept and published', async () => {
+    const recordingDir = join(dir, 'interrupted');
+    const ada = await onStage(host, 0x1005);
+    const recorder = await ReplayRecorder.start(space, recordingDir, logger);
+    await send(ada, low, 1);
+    recorder.abandon();
+    const folder = new RecordingFolder(recordingDir);
+    const manifest = finishInterrupted(folder);
+    expect(manifest.finished!.atMs).toBeGreaterThan(5400);
+    const master = await packageReplay(folder);
+    const view = await publishView(folder, master, 1000);
+    expect(view.durationMs).toBe(master.durationMs - 1000);
+    expect(Math.abs(ffprobe(folder.path(REPLAY_AUDIO)).durationSec * 1000 - view.durationMs)).toBeLessThan(100);
+    const written = JSON.parse(readFileSync(folder.path('timeline.json'), 'utf8')) as ReplayTimeline;
+    expect(written.durationMs).toBe(view.durationMs);
+  }, 60_000);
+});
