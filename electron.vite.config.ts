@@ -63,6 +63,8 @@ export default defineConfig({
         input: {
           index: resolve('src/renderer/index.html'),
           listen: resolve('src/renderer/listen.html'),
+          // A replay and a clip, on their own links.
+          replay: resolve('src/renderer/replay.html'),
         },
       },
     },

@@ -2,10 +2,15 @@
 // the WebSocket layer (Connection) calls it, and integration tests can too.
 import type { types as ms } from 'mediasoup';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { ModerationStore } from './ModerationStore.js';
+import { ReplayService } from './replay/ReplayService.js';
+import { FileReplayStore } from './replay/ReplayStore.js';
 import { Space } from './Space.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
@@ -19,14 +24,23 @@ const HOST_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const USER_TOKEN_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 
+/** Where replays live: as configured, else in the data folder; undefined: a temporary folder of this run. */
+export function replayDirOf(config: ServerConfig): string | undefined {
+  return config.replayDir ?? (config.dataDir ? join(config.dataDir, 'replays') : undefined);
+}
+
 export class Sfu {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
   readonly moderation: ModerationStore;
+  /** Recordings for replays, the published replays and their clips. */
+  readonly replays: ReplayService;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
+  /** The replay folder made for this run when none is configured, removed at shutdown. */
+  #temporaryReplayRoot: string | undefined;
 
   private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool) {
     this.config = config;
@@ -34,6 +48,20 @@ export class Sfu {
     this.pool = pool;
     this.tokens = new TokenSigner(config.tokenSecret);
     this.moderation = new ModerationStore(config.dataDir);
+    const configured = replayDirOf(config);
+    // Without a data folder nothing outlives the process: neither do replays.
+    const replayRoot = configured ?? mkdtempSync(join(os.tmpdir(), 'hostline-replays-'));
+    if (!configured) {
+      this.#temporaryReplayRoot = replayRoot;
+      logger.info('replays are kept in a temporary folder until shutdown; set --data-dir or --replay-dir to keep them', { replayRoot });
+    }
+    this.replays = new ReplayService({
+      root: replayRoot,
+      store: new FileReplayStore(replayRoot),
+      logger,
+      retentionDays: config.replayRetentionDays,
+      ffmpeg: config.ffmpeg,
+    });
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -55,7 +83,10 @@ export class Sfu {
   }
 
   static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {
-    return new Sfu(config, logger, await WorkerPool.start(config, logger));
+    const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger));
+    // Recordings a crash interrupted are finished and published in the background (their Spaces are gone).
+    void sfu.replays.start(new Set(sfu.#spaces.keys())).catch((error: unknown) => logger.error('replay recovery failed', { error }));
+    return sfu;
   }
 
   space(spaceId: string): Space | undefined {
@@ -93,7 +124,15 @@ export class Sfu {
     return this.tokens.sign({ kind: 'join', spaceId, role: 'listener', ...(canRequest ? { canRequest } : {}) }, INVITE_TTL_MS);
   }
 
-  async createSpace(init: { title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited' }) {
+  async createSpace(init: {
+    title: string;
+    hostName: string;
+    userToken?: string;
+    requestPolicy?: 'everyone' | 'invited';
+    /** Record it for a replay from the start. */
+    replay?: boolean;
+    liveClips?: boolean;
+  }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
     const hostUserId = this.identify(init.userToken, 'host');
@@ -113,7 +152,11 @@ export class Sfu {
     });
     await space.start();
     this.#spaces.set(id, space);
-    space.once('ended', () => this.#spaces.delete(id));
+    space.once('ended', () => {
+      this.#spaces.delete(id);
+      void this.replays.spaceEnded(space).catch((error: unknown) => this.logger.error('replay failed at the end of a space', { spaceId: id, error }));
+    });
+    if (init.replay) await this.replays.enable(space, { hostName: init.hostName, liveClips: init.liveClips });
     this.logger.info('space created', { spaceId: id, title: init.title });
     const hostToken = this.tokens.sign(
       { kind: 'join', spaceId: id, role: 'host', userId: hostUserId, displayName: init.hostName },
@@ -143,7 +186,10 @@ export class Sfu {
   }
 
   close(): void {
+    // Recordings stay on disk as they are: resumed or published at the next start.
+    this.replays.close();
     for (const space of this.spaces()) space.end('the server is shutting down');
     this.pool.close();
+    if (this.#temporaryReplayRoot) rmSync(this.#temporaryReplayRoot, { recursive: true, force: true });
   }
 }

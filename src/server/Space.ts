@@ -7,6 +7,7 @@ import { ProtocolError } from '../shared/errors.js';
 import { rateMicCheck, type MicCheck, type MicCheckFigures } from '../shared/mic-check.js';
 import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
 import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
+import type { LiveReplayState } from '../shared/replay.js';
 import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { StageProducer } from './egress/StageTap.js';
@@ -86,6 +87,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   /** Reactions waiting for the next folded broadcast. */
   #reactions: ReactionBurst = { counts: {}, recent: [] };
   #reactionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the server records this Space for a replay (everyone sees a mark), set by the replay service. */
+  #replay: LiveReplayState = { recording: false, liveClips: false };
 
   constructor(init: SpaceInit) {
     super();
@@ -406,6 +409,17 @@ export class Space extends TypedEmitter<SpaceEvents> {
     }, REACTION_BROADCAST_MS);
   }
 
+  /** The replay service says whether it records this Space; everyone's snapshot shows it. */
+  setReplayState(state: LiveReplayState): void {
+    if (state.recording === this.#replay.recording && state.liveClips === this.#replay.liveClips) return;
+    this.#replay = { ...state };
+    this.scheduleStateBroadcast();
+  }
+
+  get replay(): Readonly<LiveReplayState> {
+    return this.#replay;
+  }
+
   setRequestPolicy(policy: RequestPolicy): void {
     this.#policy.requestPolicy = policy;
     this.scheduleStateBroadcast();
@@ -467,6 +481,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       queue: this.#queue.entries().map((h) => h.memberId),
       banned: [...this.#banned],
       producers: this.producers(),
+      replay: { ...this.#replay },
     };
   }
 
@@ -564,6 +579,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
         queueLength: this.#queue.length,
         policy: { ...this.#policy },
         hostAwayUntil: this.#hostAwayUntil,
+        replay: { ...this.#replay },
         serverTime: now,
       },
       hostView,

@@ -27,6 +27,12 @@ const ConfigSchema = z
     graceMs: z.number().int().min(0).max(3_600_000),
     maxSpeakers: z.number().int().min(0).max(100),
     maxCohosts: z.number().int().min(0).max(10),
+    /** Where replays are recorded and kept (default <data dir>/replays, else a temporary folder). */
+    replayDir: z.string().optional(),
+    /** How many days a new replay is kept; 0 keeps it until the host deletes it. */
+    replayRetentionDays: z.number().int().min(0).max(3650),
+    /** The ffmpeg that publishes replays and cuts clips. */
+    ffmpeg: z.string().min(1),
   })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' });
 
@@ -47,6 +53,9 @@ const OPTIONS = [
   { key: 'graceMs', flag: 'grace-ms', env: 'HOSTLINE_GRACE_MS', type: 'int', help: 'how long a dropped member keeps their place, and a dropped host their powers (default 60000)' },
   { key: 'maxSpeakers', flag: 'max-speakers', env: 'HOSTLINE_MAX_SPEAKERS', type: 'int', help: 'speakers on stage besides the host and co-hosts (default 10)' },
   { key: 'maxCohosts', flag: 'max-cohosts', env: 'HOSTLINE_MAX_COHOSTS', type: 'int', help: 'co-hosts per space (default 2)' },
+  { key: 'replayDir', flag: 'replay-dir', env: 'HOSTLINE_REPLAY_DIR', type: 'string', help: 'folder for replays and clips (default <data dir>/replays, else a temporary folder)' },
+  { key: 'replayRetentionDays', flag: 'replay-retention-days', env: 'HOSTLINE_REPLAY_RETENTION_DAYS', type: 'int', help: 'days a new replay is kept; 0 keeps it until deleted (default 30)' },
+  { key: 'ffmpeg', flag: 'ffmpeg', env: 'HOSTLINE_FFMPEG', type: 'string', help: 'ffmpeg binary that publishes replays (default ffmpeg)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
 ] as const;
 
@@ -61,6 +70,8 @@ export function defaultConfig(): ServerConfig {
     graceMs: 60_000,
     maxSpeakers: 10,
     maxCohosts: 2,
+    replayRetentionDays: 30,
+    ffmpeg: 'ffmpeg',
   };
 }
 

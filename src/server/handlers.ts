@@ -5,6 +5,7 @@ import { ProtocolError } from '../shared/errors.js';
 import type { RequestData, RequestType, ResponseMap } from '../shared/protocol.js';
 import { isOnStage } from '../shared/roles.js';
 import type { Member, PushEvent } from './Member.js';
+import { replayHandlers } from './replay/replay-handlers.js';
 import type { Sfu } from './Sfu.js';
 import type { Space } from './Space.js';
 
@@ -54,9 +55,9 @@ export const handlers: HandlerTable = {
     return { serverTime: Date.now() };
   },
 
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, replay, liveClips }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, replay, liveClips });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -90,6 +91,7 @@ export const handlers: HandlerTable = {
       title: space.title,
       stage: stage.map((m) => ({ displayName: m.displayName, role: m.role })),
       listenerCount,
+      recording: space.replay.recording,
       routerRtpCapabilities: space.router.rtpCapabilities as ResponseMap['space.preview']['routerRtpCapabilities'],
     };
   },
@@ -330,6 +332,10 @@ export const handlers: HandlerTable = {
     space.react(member, reaction);
     return EMPTY;
   },
+
+  'replay.set': (ctx, data) => replayHandlers['replay.set'](ctx, data, joinedOrThrow(ctx)),
+  'replay.mark': (ctx, data) => replayHandlers['replay.mark'](ctx, data, joinedOrThrow(ctx)),
+  'replay.liveClip': (ctx, data) => replayHandlers['replay.liveClip'](ctx, data, joinedOrThrow(ctx)),
 };
 
 /** Muting yourself is a member's state: it survives reconnects and any later producer. */

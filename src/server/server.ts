@@ -9,6 +9,7 @@ import type { ServerConfig } from './config.js';
 import { Connection } from './Connection.js';
 import { Logger } from './logger.js';
 import { Sfu } from './Sfu.js';
+import { replayRoutes } from './replay/replay-routes.js';
 import { serveStatic } from './static.js';
 
 /** Extra HTTP routes (the studio's browser bridge mounts its API here). Return true when handled. */
@@ -44,6 +45,7 @@ export async function startServer(
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
   }
 
+  const replays = replayRoutes(sfu);
   const http = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -54,6 +56,7 @@ export async function startServer(
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }
+      if (await replays(req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {

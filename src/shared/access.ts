@@ -51,6 +51,9 @@ export const REQUEST_ACCESS: Record<RequestType, Access> = {
   'member.block': EVERY_MEMBER,
   'member.report': EVERY_MEMBER,
   'reaction.send': EVERY_MEMBER,
+  'replay.set': HOST,
+  'replay.mark': HOSTS,
+  'replay.liveClip': EVERY_MEMBER,
 };
 
 export function roleMayAccess(role: Role, access: Access): boolean {

@@ -39,6 +39,10 @@ export const RequestSchemas = {
     /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
     userToken: z.string().max(1024).optional(),
     requestPolicy: z.enum(['everyone', 'invited']).optional(),
+    /** Record the Space on the server for a replay from the start (listeners see a "Recorded" mark). */
+    replay: z.boolean().optional(),
+    /** Let listeners clip the last 30 s while live (clips of the replay are always allowed). */
+    liveClips: z.boolean().optional(),
   }),
   /** Join a Space with a token the server signed (host token or invitation). */
   'space.join': z.strictObject({
@@ -122,6 +126,25 @@ export const RequestSchemas = {
     reason: z.string().trim().min(1, 'say what happened').max(500),
   }),
   'reaction.send': z.strictObject({ reaction: z.enum(REACTIONS) }),
+  /** Host only: turn the server's recording for the replay on or off, and whether listeners may clip live. */
+  'replay.set': z.strictObject({ enabled: z.boolean(), liveClips: z.boolean().optional() }),
+  /** Hosts: a marker in the replay here; each marker starts a chapter. */
+  'replay.mark': z.strictObject({
+    title: z
+      .string()
+      .trim()
+      .max(120, 'a marker has at most 120 characters')
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a marker cannot hold control characters'),
+  }),
+  /** Anyone in a recorded Space whose host allows it: a clip of the last 30 s. */
+  'replay.liveClip': z.strictObject({
+    title: z
+      .string()
+      .trim()
+      .max(120)
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a title cannot hold control characters')
+      .optional(),
+  }),
 } as const;
 
 export type RequestType = keyof typeof RequestSchemas;
@@ -162,6 +185,8 @@ export interface ResponseMap {
     title: string;
     stage: Array<{ displayName: string; role: import('./roles.js').Role }>;
     listenerCount: number;
+    /** The server records this Space for a replay. */
+    recording: boolean;
     routerRtpCapabilities: RtpCapabilitiesWire;
   };
   'space.leave': Empty;
@@ -201,6 +226,9 @@ export interface ResponseMap {
   'member.block': Empty;
   'member.report': { reportId: string };
   'reaction.send': Empty;
+  'replay.set': import('./replay.js').LiveReplayState;
+  'replay.mark': { atMs: number };
+  'replay.liveClip': import('./replay.js').ClipInfo;
 }
 
 /** Events the server pushes, with their data. */

@@ -63,6 +63,8 @@ export interface SpaceSnapshot {
   policy: { requestPolicy: RequestPolicy; maxSpeakers: number; maxCohosts: number };
   /** When the host dropped and their grace period ends, if they are away. */
   hostAwayUntil: number | null;
+  /** Whether the server records this Space for a replay (shown as a "Recorded" mark). */
+  replay: import('./replay.js').LiveReplayState;
   /** The receiving member's own place. */
   you: MyPlace;
   /** Present for the host and co-hosts only. */

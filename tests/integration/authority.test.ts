@@ -97,6 +97,11 @@ const TABLE: Record<RequestType, Row> = {
   'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
   'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
   'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  // Only the host decides whether the Space is recorded.
+  'replay.set': { data: () => ({ enabled: true }), expect: row('ok', F, F, F) },
+  // Hosts may mark, but this Space is not being recorded.
+  'replay.mark': { data: () => ({ title: 'Q&A' }), expect: row('conflict', 'conflict', F, F) },
+  'replay.liveClip': { data: () => ({}), expect: row('conflict', 'conflict', 'conflict', 'conflict') },
 };
 
 describe('authority: every request from every role', () => {

@@ -18,6 +18,7 @@ import { ReplayRecorder } from '../../src/server/replay/ReplayRecorder';
 import { MEDIA_CODECS } from '../../src/server/Sfu';
 import { Space } from '../../src/server/Space';
 import { decodeToWav, decodedSeconds, encodeOpus, ffprobe, requireFfmpeg } from '../support/ffmpeg';
+import { frameLevels, levelsOf } from '../support/levels';
 import { oggPackets } from '../support/ogg';
 import { plainProducer, type PlainProducer } from '../support/plainProducer';
 import { bursts, soxSamples } from '../support/sox';
@@ -42,20 +43,6 @@ interface Source {
   packets: Buffer[];
   /** Per 20 ms packet: the source's level in -dBov, as a browser's encoder would report it. */
   levels: number[];
-}
-
-/** The level of each 20 ms frame of the WAV, as the ssrc-audio-level extension carries it. */
-function frameLevels(wav: string): number[] {
-  const samples = soxSamples(wav);
-  const levels: number[] = [];
-  for (let i = 0; i < samples.length; i += 960) {
-    let sum = 0;
-    const end = Math.min(samples.length, i + 960);
-    for (let j = i; j < end; j++) sum += samples[j]! * samples[j]!;
-    const rms = Math.sqrt(sum / Math.max(1, end - i));
-    levels.push(rms > 0 ? Math.min(127, Math.round(-20 * Math.log10(rms))) : 127);
-  }
-  return levels;
 }
 
 /**
@@ -132,10 +119,7 @@ describe('ReplayRecorder and the packager', () => {
   }
 
   const send = (source: PlainProducer, s: Source, cycles: number) =>
-    source.sendOpus(Array.from({ length: cycles }, () => s.packets).flat(), { level: (_p, i) => {
-      const dBov = s.levels[i % s.levels.length] ?? 127;
-      return { dBov, voice: dBov < 50 };
-    } });
+    source.sendOpus(Array.from({ length: cycles }, () => s.packets).flat(), { level: levelsOf(s.levels) });
 
   it('two speakers: the replay is as long as the recording, and each one’s beeps are where they were sent', async () => {
     const recordingDir = join(dir, 'two');

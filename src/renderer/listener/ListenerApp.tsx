@@ -15,6 +15,8 @@ import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { useSnapshot } from '../ui/useRoom';
+import type { ClipInfo, ReplayStatus } from '../../shared/replay';
+import { ReplayView } from '../replay/ReplayView';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -57,8 +59,15 @@ function readLink(): { spaceId: string; invite: string | null } {
   return { spaceId, invite };
 }
 
+/** The replay of this Space, if it has one (recording while live; processing or published after). */
+async function replayStatus(spaceId: string): Promise<ReplayStatus | undefined> {
+  const response = await fetch(`/api/replays/${encodeURIComponent(spaceId)}`).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  return ((await response.json()) as { status: ReplayStatus }).status;
+}
+
 export function ListenerApp() {
-  const [{ invite }] = useState(readLink);
+  const [{ spaceId, invite }] = useState(readLink);
   const [phase, setPhase] = useState<Phase>('ready');
   const [room, setRoom] = useState<RoomClient>();
   const snapshot = useSnapshot(room);
@@ -72,6 +81,14 @@ export function ListenerApp() {
   const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
+
+  // After the Space ends, its link shows the replay.
+  const [replay, setReplay] = useState<ReplayStatus>();
+  useEffect(() => {
+    if (spaceId) void replayStatus(spaceId).then(setReplay);
+  }, [spaceId, phase]);
+  const showReplay = replay !== undefined && replay !== 'recording' && phase !== 'listening';
+  const [liveClip, setLiveClip] = useState<ClipInfo>();
 
   // Everything that does not need the click is made while the page opens: the audio graph (suspended
   // until the click) and the connection. Pressing Listen then only resumes audio and joins.
@@ -215,19 +232,23 @@ export function ListenerApp() {
         <span className="brand">Hostline</span>
         {snapshot && <span className="space-title" data-testid="space-title">{snapshot.title}</span>}
         {snapshot && phase === 'listening' && <span className="live-badge">LIVE</span>}
+        {((snapshot && phase === 'listening' && snapshot.replay.recording) || (!snapshot && preview?.recording)) && (
+          <span className="recorded-mark" data-testid="recorded-mark" title="The host records this space for a replay">● RECORDED</span>
+        )}
         {snapshot && <ListenerCount count={snapshot.listenerCount} />}
       </header>
       {notice && <div className="banner banner-notice" role="status" data-testid="notice">{notice}</div>}
       {error && <div className="banner banner-error" role="alert">{error}</div>}
       {snapshot?.hostAwayUntil && <div className="banner banner-notice" role="status">The host lost their connection; waiting for them to come back…</div>}
       <main className="listener-main">
-        {!invite && (
+        {showReplay && <ReplayView spaceId={spaceId} />}
+        {!invite && !showReplay && (
           <section className="card">
             <h1>This link is incomplete</h1>
             <p>Ask the host for the full share link; it carries the invitation after the # sign.</p>
           </section>
         )}
-        {invite && (phase === 'ready' || phase === 'joining') && (
+        {invite && !showReplay && (phase === 'ready' || phase === 'joining') && (
           <section className="card join">
             <h1>{preview ? preview.title : 'You are invited to a live space'}</h1>
             {preview && (
@@ -304,10 +325,23 @@ export function ListenerApp() {
               <Meter meter={meter} label="Incoming level" />
               <p className="status" data-testid="listen-status">Listening live.</p>
               <ReactionBar room={room} />
+              {snapshot.replay.recording && snapshot.replay.liveClips && (
+                <div className="replay-clip">
+                  <button data-testid="live-clip" onClick={() => void run(async () => setLiveClip(await room.request('replay.liveClip', {})))}>
+                    ✂ Clip the last 30 s
+                  </button>
+                  {liveClip && (
+                    <a data-testid="live-clip-link" href={liveClip.pagePath} target="_blank" rel="noreferrer">
+                      {window.location.origin}
+                      {liveClip.pagePath}
+                    </a>
+                  )}
+                </div>
+              )}
             </section>
           </>
         )}
-        {phase === 'ended' && (
+        {phase === 'ended' && !showReplay && (
           <section className="card">
             <h1>{endedReason?.includes('removed') || endedReason?.includes('blocked') ? 'You have left this space' : 'This space has ended'}</h1>
             <p data-testid="ended-reason">{endedReason}</p>

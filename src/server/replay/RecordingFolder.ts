@@ -38,6 +38,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('speech'), atMs: z.number(), track: z.number().int(), edge: z.enum(['start', 'end']) }),
   z.object({ type: z.literal('marker'), atMs: z.number(), title: z.string() }),
   z.object({ type: z.literal('audience'), atMs: z.number(), listening: z.number().int(), unique: z.number().int() }),
+  /** The recording's clock, every second: after a crash, how far it got even if nobody spoke. */
+  z.object({ type: z.literal('tick'), atMs: z.number() }),
 ]);
 export type RecordingEvent = z.infer<typeof EventSchema>;
 

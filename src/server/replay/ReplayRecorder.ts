@@ -19,10 +19,14 @@ import { SpeechDetector } from './SpeechDetector.js';
 export const FLUSH_MS = 500;
 /** And pushed to the disk itself (fdatasync) this often, for power loss. */
 const SYNC_MS = 5000;
+/** The event log notes the replay's clock this often, so a crash loses at most this much of silence. */
+const TICK_MS = 1000;
 
 export type ReplayRecorderEvents = {
   /** A speaker's track was added (someone came on stage and sent audio). */
   track: [index: number, name: string];
+  /** The audience changed: the most listening at once so far, and how many different people listened. */
+  audience: [peak: number, unique: number];
 };
 
 /** The Space as the recorder sees it (src/server/Space.ts). */
@@ -91,6 +95,9 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
     recorder.#timers.push(
       setInterval(() => recorder.#flush(), FLUSH_MS),
       setInterval(() => recorder.#sync(), SYNC_MS),
+      setInterval(() => {
+        if (recorder.#period) recorder.#append({ type: 'tick', atMs: Math.round(recorder.positionMs()) });
+      }, TICK_MS),
     );
     if (!options.paused) recorder.resume(resume ? 'interrupted' : 'start');
     recorder.#onState();
@@ -269,7 +276,9 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
     for (const member of this.#space.members()) if (member.role === 'listener') this.#audience.users.add(member.userId);
     if (listenerCount !== this.#audience.listening) {
       this.#audience.listening = listenerCount;
+      this.#audience.peak = Math.max(this.#audience.peak, listenerCount);
       this.#append({ type: 'audience', atMs, listening: listenerCount, unique: this.#audience.users.size });
+      this.safeEmit('audience', this.#audience.peak, this.#audience.users.size);
     }
   }
 
