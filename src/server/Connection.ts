@@ -1,10 +1,12 @@
-// One WebSocket client: reads frames, validates them against the shared protocol, checks the actor's
-// access and rate, dispatches to the handler table and answers every request exactly once.
+// One WebSocket client: reads frames, validates them against the shared protocol, checks that it said
+// hello, the request's access rule and target (from its declaration, never per handler) and the rate,
+// dispatches to the handler table and answers every request exactly once.
 import type { WebSocket, RawData } from 'ws';
-import { REQUEST_ACCESS, roleMayAccess } from '../shared/access.js';
+import { checkAccess, checkTarget, type Actor } from '../shared/access.js';
 import { ProtocolError, type ErrorBody } from '../shared/errors.js';
-import { parseClientMessage, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
-import { handlers, type HandlerContext } from './handlers.js';
+import { parseClientMessage, PROTOCOL_VERSION, requestSpec, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
+import type { BaseContext } from './handlers/context.js';
+import { HANDLERS } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import type { Member, PushEvent } from './Member.js';
 import { RateLimiter } from './RateLimiter.js';
@@ -27,6 +29,10 @@ export class Connection {
   /** The Space and Member this connection joined, if any, and which attachment of the member it is. */
   #joined: { space: Space; member: Member; attachment: number } | undefined;
   #refusals = 0;
+  /** Set once the client said hello with our protocol version. */
+  #greeted = false;
+  /** Set by a handler that wants the connection closed after its answer (a version mismatch). */
+  #hangUp: { code: number; reason: string } | undefined;
   /** Requests run one at a time, in arrival order, so answers come back in order and state changes
    * from one client never interleave. */
   #queue: Promise<void> = Promise.resolve();
@@ -75,17 +81,18 @@ export class Connection {
 
   async #dispatch(request: ClientRequest): Promise<void> {
     try {
-      const access = REQUEST_ACCESS[request.type];
-      if (access !== 'anyone') {
-        if (!this.#joined || (this.#joined.member.closed && this.#joined.space.status === 'live')) {
-          throw new ProtocolError('not_joined', `${request.type} needs a joined space`);
-        }
-        if (!roleMayAccess(this.#joined.member.role, access)) {
-          throw new ProtocolError('forbidden', `a ${this.#joined.member.role} may not ${request.type}`);
-        }
+      if (!this.#greeted && request.type !== 'hello') {
+        throw new ProtocolError('hello_first', `say hello with your protocol version first (this server speaks Hostline protocol ${PROTOCOL_VERSION})`);
       }
-      const handler = handlers[request.type] as (ctx: HandlerContext, data: unknown) => Promise<unknown>;
-      const data = await handler(this.#context(), request.data);
+      const spec = requestSpec(request.type);
+      const verdict = checkAccess(spec.access, this.#actor(), request.type);
+      if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+      const context: BaseContext & Partial<{ space: Space; member: Member; target: Member }> = this.#context();
+      if (this.#joined) Object.assign(context, { space: this.#joined.space, member: this.#joined.member });
+      if (spec.target) context.target = this.#target(spec.target, (request.data as { memberId: string }).memberId);
+      // The table is typed per request type; here the type is only known at run time.
+      const handler = HANDLERS[request.type] as (ctx: BaseContext, data: unknown) => Promise<unknown>;
+      const data = await handler(context, request.data);
       this.#send({ kind: 'response', id: request.id, ok: true, data });
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -95,17 +102,43 @@ export class Connection {
         this.#replyError(request.id, { code: 'internal', message: 'the server failed to handle this request' });
       }
     }
+    if (this.#hangUp) this.#ws.close(this.#hangUp.code, this.#hangUp.reason);
   }
 
-  #context(): HandlerContext {
+  /** What the access rules may know about this connection. */
+  #actor(): Actor {
+    const joined = this.#joined;
+    if (!joined || (joined.member.closed && joined.space.status === 'live')) return {};
+    return { member: { role: joined.member.role, spaceLive: joined.space.status === 'live' } };
+  }
+
+  /** The member a request acts on, checked against the request's target rule. */
+  #target(rule: Parameters<typeof checkTarget>[0], memberId: string): Member {
+    const { space, member } = this.#joined!;
+    const target = space.member(memberId);
+    if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+    const verdict = checkTarget(rule, member.role, { role: target.role, self: target === member });
+    if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+    return target;
+  }
+
+  #context(): BaseContext {
     return {
       sfu: this.#sfu,
+      logger: this.#logger,
       joined: this.#joined,
       attach: (space, member, attachment) => {
         this.#joined = { space, member, attachment };
       },
       detach: () => {
         this.#joined = undefined;
+      },
+      greet: (client) => {
+        if (!this.#greeted) this.#logger.debug('client said hello', { client });
+        this.#greeted = true;
+      },
+      hangUp: (code, reason) => {
+        this.#hangUp = { code, reason };
       },
       push: this.push,
     };

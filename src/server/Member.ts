@@ -24,6 +24,8 @@ export class Member {
   canRequest: boolean;
   /** A pending invitation to the stage. */
   invitation: { as: 'speaker' | 'cohost'; from: string } | null = null;
+  /** Who sent the pending invitation (member id), for the Stage change when it is accepted. */
+  invitedBy: string | null = null;
   /** The latest mic check of their page while their hand was up. */
   micCheck: MicCheck | null = null;
   /** Muted by themselves or a host; kept across reconnects and re-produced producers. */

@@ -1,11 +1,11 @@
 // A Space: one mediasoup router, the Members in it, the Stage, the speaker queue, and the rules that
-// govern them. It owns the truth about who may do what; every change goes through a method here that
-// checks the actor first, so a refused request changes nothing.
+// govern them. Connection has checked the sender's role and their authority over any target (from the
+// request's declaration); the methods here check the state, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '../shared/errors.js';
 import { rateMicCheck, type MicCheck, type MicCheckFigures } from '../shared/mic-check.js';
-import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
+import type { EventMap, EventType, ProducerInfo, StageCause, StageChange } from '../shared/protocol.js';
 import { isHostRole, isOnStage, mayActOn, type Reaction, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { LiveReplayState } from '../shared/replay.js';
 import type { HostView, ReactionBurst, SpaceSnapshot, SpaceStatus, StageMember } from '../shared/space.js';
@@ -28,6 +28,8 @@ export type SpaceEvents = {
   routerchanged: [router: ms.Router];
   /** The state everyone sees was just broadcast (stage, audience); at most every STATE_BROADCAST_MS. */
   statechanged: [];
+  /** A change touching the Stage, as it was announced to everyone. */
+  stagechanged: [change: StageChange];
 };
 
 const ROLE_ORDER: Record<Role, number> = { host: 0, cohost: 1, speaker: 2, listener: 3 };
@@ -37,6 +39,8 @@ const STATE_BROADCAST_MS = 100;
 const REACTION_BROADCAST_MS = 250;
 /** Hosts' talk-time view refreshes at most this often while people speak. */
 const HOST_REFRESH_MS = 1000;
+/** Stage changes kept for members who come back after a dropped connection. */
+const STAGE_LOG_SIZE = 500;
 
 /** What every member's snapshot shares, computed once per broadcast. */
 interface CommonState {
@@ -89,6 +93,9 @@ export class Space extends TypedEmitter<SpaceEvents> {
   #reactionTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the server records this Space for a replay (everyone sees a mark), set by the replay service. */
   #replay: LiveReplayState = { recording: false, liveClips: false };
+  /** The latest Stage changes, oldest first, numbered by `seq`. */
+  readonly #stageLog: StageChange[] = [];
+  #stageSeq = 0;
 
   constructor(init: SpaceInit) {
     super();
@@ -197,6 +204,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     if (isOnStage(member.role)) member.stageSince = Date.now();
     this.#members.set(member.id, member);
     this.#logger.info('member joined', { memberId: member.id, role: member.role });
+    this.#announce(member, null, member.role, 'joined', member.id);
     this.scheduleStateBroadcast();
     return member;
   }
@@ -225,8 +233,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.id,
       setTimeout(() => {
         this.#graceTimers.delete(member.id);
-        if (member.role === 'host') this.#hostGone(member, 'the host did not come back');
-        else this.#remove(member, 'did not come back');
+        if (member.role === 'host') this.#hostGone(member, 'the host did not come back', 'dropped');
+        else this.#remove(member, 'did not come back', 'dropped', null);
       }, this.#graceMs),
     );
     this.scheduleStateBroadcast();
@@ -234,8 +242,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   /** Leaving on purpose. A host leaving hands over to a co-host, or ends the Space. */
   leave(member: Member): void {
-    if (member.role === 'host') this.#hostGone(member, 'the host left');
-    else this.#remove(member, 'left');
+    if (member.role === 'host') this.#hostGone(member, 'the host left', 'left');
+    else this.#remove(member, 'left', 'left', member.id);
   }
 
   // ---- the speaker queue ----------------------------------------------------------------------------
@@ -263,25 +271,31 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.scheduleStateBroadcast();
   }
 
-  approve(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  approve(actor: Member, target: Member): void {
     if (!this.#queue.has(target.id)) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     this.#assertRoomFor('speaker');
     this.#queue.answer(target.id, Date.now());
-    this.#setRole(target, 'speaker');
+    this.#setRole(target, 'speaker', 'approved', actor.id);
     this.#logger.info('request approved', { memberId: target.id, by: actor.id });
   }
 
-  decline(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  /** Approves whoever is first in the queue now; returns them. */
+  approveNext(actor: Member): Member {
+    const next = this.#queue.entries()[0];
+    const target = next && this.#members.get(next.memberId);
+    if (!target) throw new ProtocolError('conflict', 'nobody is waiting to speak');
+    this.approve(actor, target);
+    return target;
+  }
+
+  decline(_actor: Member, target: Member): void {
     if (!this.#queue.answer(target.id, Date.now())) {
       throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     }
     this.scheduleStateBroadcast();
   }
 
-  moveHand(actor: Member, targetId: string, direction: 'up' | 'down'): number {
-    const target = this.#target(actor, targetId);
+  moveHand(_actor: Member, target: Member, direction: 'up' | 'down'): number {
     const position = this.#queue.move(target.id, direction);
     if (position === undefined) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
     this.scheduleStateBroadcast();
@@ -290,12 +304,12 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   // ---- the stage ------------------------------------------------------------------------------------
 
-  invite(actor: Member, targetId: string, as: 'speaker' | 'cohost'): void {
+  invite(actor: Member, target: Member, as: 'speaker' | 'cohost'): void {
     if (as === 'cohost' && actor.role !== 'host') throw new ProtocolError('forbidden', 'only the host invites co-hosts');
-    const target = this.#target(actor, targetId);
     if (target.role !== 'listener') throw new ProtocolError('conflict', `${target.displayName} is already on stage`);
     this.#assertRoomFor(as);
     target.invitation = { as, from: actor.displayName };
+    target.invitedBy = actor.id;
     // An invitation counts as the host's permission to ask, whatever the policy.
     target.canRequest = true;
     this.scheduleStateBroadcast();
@@ -305,52 +319,51 @@ export class Space extends TypedEmitter<SpaceEvents> {
     const invitation = member.invitation;
     if (!invitation) throw new ProtocolError('conflict', 'you have no invitation to answer');
     if (accept) this.#assertRoomFor(invitation.as);
+    const invitedBy = member.invitedBy;
     member.invitation = null;
+    member.invitedBy = null;
     if (accept) {
       this.#queue.remove(member.id);
-      this.#setRole(member, invitation.as);
+      this.#setRole(member, invitation.as, 'invited', invitedBy);
     } else {
       this.scheduleStateBroadcast();
     }
   }
 
   stepDown(member: Member): void {
-    this.#setRole(member, 'listener');
+    this.#setRole(member, 'listener', 'stepped_down', member.id);
   }
 
-  removeFromStage(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  removeFromStage(actor: Member, target: Member): void {
     if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
-    this.#setRole(target, 'listener');
+    this.#setRole(target, 'listener', 'moved_to_audience', actor.id);
   }
 
-  promote(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  promote(actor: Member, target: Member): void {
     if (target.role !== 'speaker') throw new ProtocolError('conflict', 'only a speaker on stage can become a co-host');
     this.#assertRoomFor('cohost');
-    this.#setRole(target, 'cohost');
+    this.#setRole(target, 'cohost', 'promoted', actor.id);
   }
 
-  demote(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  demote(actor: Member, target: Member): void {
     if (target.role !== 'cohost') throw new ProtocolError('conflict', `${target.displayName} is not a co-host`);
     // A demoted co-host stays on stage as a speaker when there is room, else goes to the audience.
-    this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener');
+    this.#setRole(target, this.#count('speaker') < this.#policy.maxSpeakers ? 'speaker' : 'listener', 'demoted', actor.id);
   }
 
-  transferHost(actor: Member, targetId: string): void {
-    const target = this.#target(actor, targetId);
+  transferHost(actor: Member, target: Member): void {
     if (target.role !== 'cohost') throw new ProtocolError('conflict', 'the host role goes to a co-host');
     target.role = 'host';
     actor.role = 'cohost';
     this.#logger.info('host transferred', { from: actor.id, to: target.id });
+    this.#announce(target, 'cohost', 'host', 'host_transferred', actor.id);
+    this.#announce(actor, 'host', 'cohost', 'host_transferred', actor.id);
     this.scheduleStateBroadcast();
   }
 
   // ---- moderation -----------------------------------------------------------------------------------
 
-  async mute(actor: Member, targetId: string): Promise<void> {
-    const target = this.#target(actor, targetId);
+  async mute(_actor: Member, target: Member): Promise<void> {
     if (!isOnStage(target.role)) throw new ProtocolError('conflict', `${target.displayName} is not on stage`);
     await this.setMuted(target, true);
   }
@@ -368,25 +381,20 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.scheduleStateBroadcast();
   }
 
-  removeFromSpace(actor: Member, targetId: string, reason = 'a host removed you from this space'): void {
-    const target = this.#target(actor, targetId);
+  removeFromSpace(actor: Member, target: Member, reason = 'a host removed you from this space'): void {
     this.#banned.add(target.userId);
     target.push('space.removed', { reason });
     this.#logger.info('member removed from space', { memberId: target.id, by: actor.id });
-    this.#remove(target, 'removed');
+    this.#remove(target, 'removed', 'removed', actor.id);
   }
 
-  block(actor: Member, targetId: string): void {
-    const target = this.#members.get(targetId);
-    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+  block(actor: Member, target: Member): void {
     this.#moderation.block(actor.userId, { userId: target.userId, displayName: target.displayName });
     // The host's block list keeps people out of the host's spaces, this one included.
-    if (actor.role === 'host' && mayActOn('host', target.role)) this.removeFromSpace(actor, targetId, 'the host has blocked you');
+    if (actor.role === 'host' && mayActOn('host', target.role)) this.removeFromSpace(actor, target, 'the host has blocked you');
   }
 
-  report(actor: Member, targetId: string, reason: string): string {
-    const target = this.#members.get(targetId);
-    if (!target || target === actor) throw new ProtocolError('not_found', 'nobody with that id is in this space');
+  report(actor: Member, target: Member, reason: string): string {
     return this.#moderation.report({
       spaceId: this.id,
       spaceTitle: this.title,
@@ -552,7 +560,6 @@ export class Space extends TypedEmitter<SpaceEvents> {
           role: m.role,
           live: producer !== undefined,
           muted: m.muted,
-          speaking: this.#speaking?.isSpeaking(m.id) ?? false,
           connected: m.connected,
         };
       });
@@ -621,16 +628,6 @@ export class Space extends TypedEmitter<SpaceEvents> {
     return [...hosts].some((hostUserId) => this.#moderation.isBlocked(hostUserId, userId));
   }
 
-  /** The member an action targets, checked against the actor's authority over them. */
-  #target(actor: Member, targetId: string): Member {
-    const target = this.#members.get(targetId);
-    if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');
-    if (!mayActOn(actor.role, target.role)) {
-      throw new ProtocolError('forbidden', `a ${actor.role} may not act on the ${target.role}`);
-    }
-    return target;
-  }
-
   #count(role: Role): number {
     return this.members().filter((m) => m.role === role).length;
   }
@@ -645,12 +642,14 @@ export class Space extends TypedEmitter<SpaceEvents> {
     }
   }
 
-  #setRole(member: Member, role: Role): void {
-    const wasOnStage = isOnStage(member.role);
+  #setRole(member: Member, role: Role, cause: StageCause, by: string | null): void {
+    const from = member.role;
+    const wasOnStage = isOnStage(from);
     member.role = role;
     if (isOnStage(role) && !wasOnStage) {
       member.stageSince = Date.now();
       member.invitation = null;
+      member.invitedBy = null;
       this.#queue.remove(member.id);
     }
     if (!isOnStage(role) && wasOnStage) {
@@ -658,12 +657,38 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.closeSending();
       member.muted = false;
     }
-    this.#logger.info('role changed', { memberId: member.id, role });
+    this.#logger.info('role changed', { memberId: member.id, role, cause });
+    this.#announce(member, from, role, cause, by);
     this.scheduleStateBroadcast();
   }
 
+  /** Tells everyone about a change that touches the Stage, at once, and keeps it for resumers. */
+  #announce(member: Member, from: Role | null, to: Role | null, cause: StageCause, by: string | null): void {
+    if (!(from && isOnStage(from)) && !(to && isOnStage(to))) return;
+    const change: StageChange = { seq: ++this.#stageSeq, at: Date.now(), memberId: member.id, displayName: member.displayName, from, to, cause, by };
+    this.#stageLog.push(change);
+    if (this.#stageLog.length > STAGE_LOG_SIZE) this.#stageLog.shift();
+    this.broadcast('stage.changed', change);
+    this.safeEmit('stagechanged', change);
+  }
+
+  /** The number of the latest Stage change. */
+  get stageSeq(): number {
+    return this.#stageSeq;
+  }
+
+  /** The Stage changes after `seq`, oldest first (as many as are still kept). */
+  stageChangesSince(seq: number): StageChange[] {
+    return this.#stageLog.filter((change) => change.seq > seq);
+  }
+
+  /** Who is speaking now, by member id. */
+  speakingNow(): string[] {
+    return this.members().filter((m) => this.#speaking?.isSpeaking(m.id)).map((m) => m.id);
+  }
+
   /** The host is gone for good: the longest-serving co-host takes over, or the Space ends. */
-  #hostGone(host: Member, why: string): void {
+  #hostGone(host: Member, why: string, cause: 'left' | 'dropped'): void {
     const successor = this.members()
       .filter((m) => m.role === 'cohost')
       .sort((a, b) => Number(b.connected) - Number(a.connected) || a.stageSince - b.stageSince)[0];
@@ -674,16 +699,18 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#hostAwayUntil = null;
     successor.role = 'host';
     this.#logger.info('host succession', { from: host.id, to: successor.id, why });
-    this.#remove(host, why);
+    this.#announce(successor, 'cohost', 'host', 'succession', null);
+    this.#remove(host, why, cause, cause === 'left' ? host.id : null);
   }
 
-  #remove(member: Member, why: string): void {
+  #remove(member: Member, why: string, cause: 'left' | 'removed' | 'dropped', by: string | null): void {
     if (!this.#members.delete(member.id)) return;
     clearTimeout(this.#graceTimers.get(member.id));
     this.#graceTimers.delete(member.id);
     this.#queue.remove(member.id);
     member.close();
     this.#logger.info('member left', { memberId: member.id, role: member.role, why });
+    this.#announce(member, member.role, null, cause, by);
     this.safeEmit('memberleft', member);
     this.scheduleStateBroadcast();
   }

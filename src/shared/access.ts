@@ -1,61 +1,96 @@
-// Who may send which request. The server checks every request against this table and the actor's
-// current role (and, for actions on another person, `mayActOn` in roles.ts); clients read it only to
-// hide what would be refused.
-import type { RequestType } from './protocol.js';
-import type { Role } from './roles.js';
+// Who may send a request. Access rules are data, declared beside each request in src/shared/protocol/;
+// the server's Connection checks them (and a request's target) before any handler runs, and clients
+// read them through `can` (src/shared/protocol.ts) only to offer what would be allowed. World-free.
+//
+// Adding a kind of rule (signed-in accounts, "caption editor", a backstage producer, …):
+//   1. add its shape to `Access` below;
+//   2. add its check to ACCESS_CHECKS (the compiler refuses the table until you do);
+//   3. add the facts the check needs to `Actor`, and have the server's Connection fill them in;
+//   4. on the server, say what a passed rule guarantees its handlers (`Guarantee` in
+//      src/server/handlers/context.ts), so a handler behind the rule gets typed access to it.
+import type { ErrorCode } from './errors.js';
+import { mayActOn, type Role } from './roles.js';
 
-/** `anyone` needs no joined Space (creating, joining, resuming); otherwise the roles allowed. */
-export type Access = 'anyone' | readonly Role[];
+/** What the server knows about whoever sent a request, when it checks access. */
+export interface Actor {
+  /** Present while the connection is a member of a Space (joined, and not removed since). */
+  member?: {
+    role: Role;
+    /** False once the Space has ended: members' requests then answer `space_ended`. */
+    spaceLive: boolean;
+  };
+}
 
-const EVERY_MEMBER: readonly Role[] = ['host', 'cohost', 'speaker', 'listener'];
-const STAGE: readonly Role[] = ['host', 'cohost', 'speaker'];
-const HOSTS: readonly Role[] = ['host', 'cohost'];
-const HOST: readonly Role[] = ['host'];
-const LISTENER: readonly Role[] = ['listener'];
+/** An access rule. `allOf` combines rules that must all pass, checked in order. */
+export type Access =
+  | { readonly kind: 'anyone' }
+  | { readonly kind: 'member'; readonly roles: readonly Role[] }
+  | { readonly kind: 'allOf'; readonly rules: readonly Access[] };
 
-export const REQUEST_ACCESS: Record<RequestType, Access> = {
-  'ping': 'anyone',
-  'space.create': 'anyone',
-  'space.join': 'anyone',
-  'space.resume': 'anyone',
-  'space.preview': 'anyone',
-  'space.leave': EVERY_MEMBER,
-  'space.end': HOST,
-  'space.settings': HOSTS,
-  'space.invite': HOSTS,
-  'space.listeners': HOSTS,
-  'host.transfer': HOST,
-  'transport.create': EVERY_MEMBER,
-  'transport.connect': EVERY_MEMBER,
-  'producer.create': STAGE,
-  'producer.close': STAGE,
-  'producer.pause': STAGE,
-  'producer.resume': STAGE,
-  'consumer.create': EVERY_MEMBER,
-  'consumer.resume': EVERY_MEMBER,
-  'queue.raise': LISTENER,
-  'queue.lower': LISTENER,
-  'queue.micCheck': LISTENER,
-  'queue.approve': HOSTS,
-  'queue.decline': HOSTS,
-  'queue.move': HOSTS,
-  'stage.invite': HOSTS,
-  'stage.answer': LISTENER,
-  'stage.leave': ['cohost', 'speaker'],
-  'stage.remove': HOSTS,
-  'stage.muteAll': HOSTS,
-  'cohost.promote': HOST,
-  'cohost.demote': HOST,
-  'member.mute': HOSTS,
-  'member.remove': HOSTS,
-  'member.block': EVERY_MEMBER,
-  'member.report': EVERY_MEMBER,
-  'reaction.send': EVERY_MEMBER,
-  'replay.set': HOST,
-  'replay.mark': HOSTS,
-  'replay.liveClip': EVERY_MEMBER,
+export type AccessKind = Access['kind'];
+
+/** The outcome of a check: allowed, or the error to answer with. */
+export type Verdict = { ok: true } | { ok: false; code: ErrorCode; message: string };
+
+const ALLOWED: Verdict = { ok: true };
+
+type Checks = { [K in AccessKind]: (rule: Extract<Access, { kind: K }>, actor: Actor, type: string) => Verdict };
+
+/** One check per kind of rule. */
+const ACCESS_CHECKS: Checks = {
+  anyone: () => ALLOWED,
+  member: (rule, actor, type) => {
+    const member = actor.member;
+    if (!member) return { ok: false, code: 'not_joined', message: `${type} needs a joined space` };
+    if (!rule.roles.includes(member.role)) return { ok: false, code: 'forbidden', message: `a ${member.role} may not ${type}` };
+    if (!member.spaceLive) return { ok: false, code: 'space_ended', message: 'this space has ended' };
+    return ALLOWED;
+  },
+  allOf: (rule, actor, type) => {
+    for (const inner of rule.rules) {
+      const verdict = checkAccess(inner, actor, type);
+      if (!verdict.ok) return verdict;
+    }
+    return ALLOWED;
+  },
 };
 
-export function roleMayAccess(role: Role, access: Access): boolean {
-  return access === 'anyone' || access.includes(role);
+/** Checks `rule` for `actor` sending a request of `type` (named in the refusal). */
+export function checkAccess(rule: Access, actor: Actor, type: string): Verdict {
+  return (ACCESS_CHECKS[rule.kind] as (rule: Access, actor: Actor, type: string) => Verdict)(rule, actor, type);
+}
+
+// ---- the rules requests use today ------------------------------------------------------------------
+
+/** Needs no joined Space: greeting, creating, previewing, joining, resuming. */
+export const ANYONE = { kind: 'anyone' } as const satisfies Access;
+
+/** Members of a Space holding one of `roles`. */
+export function members<const R extends readonly Role[]>(...roles: R): { readonly kind: 'member'; readonly roles: R } {
+  return { kind: 'member', roles };
+}
+
+export const EVERY_MEMBER = members('host', 'cohost', 'speaker', 'listener');
+/** Everyone on the Stage. */
+export const STAGE = members('host', 'cohost', 'speaker');
+/** The people who run the show: the host and the co-hosts. */
+export const HOSTS = members('host', 'cohost');
+export const HOST = members('host');
+export const LISTENER = members('listener');
+
+// ---- targets -----------------------------------------------------------------------------------------
+
+/**
+ * Whom a request that acts on another person (the `memberId` in its data) may target:
+ * `moderated`: someone the actor may moderate (`mayActOn` in roles.ts);
+ * `other`: anyone else in the Space.
+ * The server answers `not_found` when nobody in the Space has that id.
+ */
+export type TargetRule = 'moderated' | 'other';
+
+export function checkTarget(rule: TargetRule, actor: Role, target: { role: Role; self: boolean }): Verdict {
+  if (rule === 'other') {
+    return target.self ? { ok: false, code: 'not_found', message: 'nobody with that id is in this space' } : ALLOWED;
+  }
+  return mayActOn(actor, target.role) ? ALLOWED : { ok: false, code: 'forbidden', message: `a ${actor} may not act on the ${target.role}` };
 }

@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'too_large', // the frame exceeded MAX_MESSAGE_BYTES
   'unknown_type', // the request type does not exist
   'invalid_payload', // the request's data failed its schema
+  'hello_first', // the connection has not said hello (with its protocol version) yet
+  'version_mismatch', // the client speaks another protocol version than the server
   'not_joined', // the request needs a joined Space
   'already_joined', // a connection joins at most one Space
   'unauthenticated', // missing, forged or expired token or studio key

@@ -61,9 +61,22 @@ export type RtpParametersWire = z.infer<typeof RtpParametersSchema>;
 export type DtlsParametersWire = z.infer<typeof DtlsParametersSchema>;
 
 /** What the server sends so a client can build a WebRTC transport. */
-export interface TransportOptionsWire {
-  id: string;
-  iceParameters: { usernameFragment: string; password: string; iceLite?: boolean };
-  iceCandidates: Array<Record<string, unknown>>;
-  dtlsParameters: DtlsParametersWire;
-}
+export const TransportOptionsSchema = z.object({
+  id: z.string(),
+  iceParameters: z.object({ usernameFragment: z.string(), password: z.string(), iceLite: z.boolean().optional() }),
+  iceCandidates: z
+    .array(
+      z.looseObject({
+        foundation: z.string(),
+        priority: z.number(),
+        ip: z.string(),
+        protocol: z.enum(['udp', 'tcp']),
+        port: z.number().int(),
+        type: z.string(),
+        tcpType: z.string().optional(),
+      }),
+    )
+    .max(64),
+  dtlsParameters: DtlsParametersSchema,
+});
+export type TransportOptionsWire = z.infer<typeof TransportOptionsSchema>;

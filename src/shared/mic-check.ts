@@ -1,6 +1,7 @@
 // The mic check a listener's page runs while their hand is up: a few seconds of level, noise floor and
 // clipping, rated so hosts see at a glance whether someone will sound all right on stage. The page sends
 // the figures; the server rates them with this same function (clients never send the verdict).
+import { z } from 'zod';
 
 export interface MicCheckFigures {
   /** Loudest 10 ms peak, dBFS. */
@@ -15,13 +16,25 @@ export interface MicCheckFigures {
   durationMs: number;
 }
 
-export type MicQuality = 'good' | 'quiet' | 'noisy' | 'clipping' | 'silent';
+export const MIC_QUALITIES = ['good', 'quiet', 'noisy', 'clipping', 'silent'] as const;
+export type MicQuality = (typeof MIC_QUALITIES)[number];
 
 export interface MicCheck extends MicCheckFigures {
   quality: MicQuality;
   /** One line a host can read. */
   summary: string;
 }
+
+/** A rated mic check as the server sends it (hosts see it beside the request). */
+export const MicCheckSchema = z.object({
+  peakDb: z.number(),
+  speechDb: z.number(),
+  noiseFloorDb: z.number(),
+  clippedShare: z.number(),
+  durationMs: z.number(),
+  quality: z.enum(MIC_QUALITIES),
+  summary: z.string(),
+});
 
 /** Rates a mic check: clipping first (it cannot be fixed later), then silence, noise and level. */
 export function rateMicCheck(f: MicCheckFigures): MicCheck {

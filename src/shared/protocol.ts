@@ -1,258 +1,104 @@
-// The one definition of Hostline's wire protocol: every request a client may send (with its runtime
-// schema and its answer's type), every event the server pushes, and the envelopes around them.
-// Server, studio and listener page all import this file; nothing here touches Node or the DOM.
+// The one definition of Hostline's wire protocol. Each feature declares its requests (data, answer,
+// access) and events in src/shared/protocol/<feature>.ts; this file gathers them, and holds the
+// envelopes around them and the checks both ends apply. Server, studio and listener page all import it;
+// nothing here touches Node or the DOM.
 import { z } from 'zod';
-import type { ErrorBody } from './errors.js';
-import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
-import type { RtpCapabilitiesWire, RtpParametersWire, TransportOptionsWire } from './media.js';
-import { REACTIONS } from './roles.js';
-import type { ReactionBurst, SpaceSnapshot } from './space.js';
+import { checkAccess, checkTarget, type Access, type TargetRule } from './access.js';
+import { ERROR_CODES, type ErrorBody } from './errors.js';
+import type { Role } from './roles.js';
+import type { Feature, RequestSpec } from './protocol/define.js';
+import * as features from './protocol/features.js';
+import type { JoinedSpaceSchema } from './protocol/space.js';
+import type { ProducerInfoSchema } from './protocol/media.js';
+import type { StageChangeSchema } from './protocol/stage.js';
 
-export const PROTOCOL_VERSION = 1;
+/** Both ends say it in `hello`; a server speaking another version refuses the connection. */
+export const PROTOCOL_VERSION = 3;
 /** A frame larger than this is refused with `too_large` before it is parsed. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** The close code of a connection refused for speaking another protocol version. */
+export const CLOSE_VERSION_MISMATCH = 4001;
 
-const Id = z.string().min(1).max(64);
-export const DisplayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a name is required')
-  .max(48, 'a name has at most 48 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a name cannot hold control characters');
-export const SpaceTitleSchema = z
-  .string()
-  .trim()
-  .min(1, 'a title is required')
-  .max(120, 'a title has at most 120 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a title cannot hold control characters');
+export { DisplayNameSchema, SpaceTitleSchema } from './protocol/fields.js';
 
-const MemberTarget = z.strictObject({ memberId: Id });
+// ---- the registry ----------------------------------------------------------------------------------
 
-/** Every request type with the schema of its data. Adding a request starts here. */
-export const RequestSchemas = {
-  'ping': z.strictObject({}),
-  /** A studio opens a new Space; the answer carries the host's token and the listeners' invitation. */
-  'space.create': z.strictObject({
-    title: SpaceTitleSchema,
-    hostName: DisplayNameSchema,
-    studioKey: z.string().max(256).optional(),
-    /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
-    userToken: z.string().max(1024).optional(),
-    requestPolicy: z.enum(['everyone', 'invited']).optional(),
-    /** Record the Space on the server for a replay from the start (listeners see a "Recorded" mark). */
-    replay: z.boolean().optional(),
-    /** Let listeners clip the last 30 s while live (clips of the replay are always allowed). */
-    liveClips: z.boolean().optional(),
-  }),
-  /** Join a Space with a token the server signed (host token or invitation). */
-  'space.join': z.strictObject({
-    token: z.string().min(1).max(4096),
-    displayName: DisplayNameSchema.optional(),
-    /** Identity from an earlier join (kept by the client), so blocks and bans follow the same person. */
-    userToken: z.string().max(1024).optional(),
-  }),
-  /** Look at a Space before joining (title, who is on stage) and get what the client needs to prepare. */
-  'space.preview': z.strictObject({ token: z.string().min(1).max(4096) }),
-  /** Come back after a dropped connection, within the grace period, with the same role and place. */
-  'space.resume': z.strictObject({ resumeToken: z.string().min(1).max(256) }),
-  'space.leave': z.strictObject({}),
-  /** Host only: end the Space for everyone. */
-  'space.end': z.strictObject({}),
-  /** Hosts: who may ask to speak. */
-  'space.settings': z.strictObject({ requestPolicy: z.enum(['everyone', 'invited']) }),
-  /** Hosts: a new invitation link; `canRequest` lets its holders ask to speak when only invited may. */
-  'space.invite': z.strictObject({ canRequest: z.boolean() }),
-  /** Hosts: find listeners by name, to invite them to speak. */
-  'space.listeners': z.strictObject({ query: z.string().max(48), limit: z.number().int().min(1).max(100) }),
-  /** Host only: hand the host's role to a co-host (the host becomes a co-host). */
-  'host.transfer': MemberTarget,
-  'transport.create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
-  'transport.connect': z.strictObject({ transportId: Id, dtlsParameters: DtlsParametersSchema }),
-  /** Stage only: start sending audio. */
-  'producer.create': z.strictObject({
-    transportId: Id,
-    kind: z.literal('audio'),
-    rtpParameters: RtpParametersSchema,
-  }),
-  'producer.close': z.strictObject({ producerId: Id }),
-  /** Mute yourself. */
-  'producer.pause': z.strictObject({ producerId: Id }),
-  /** Unmute yourself (nobody can unmute someone else). */
-  'producer.resume': z.strictObject({ producerId: Id }),
-  /** Ask to hear a producer; the consumer is created paused and resumed by `consumer.resume`. */
-  'consumer.create': z.strictObject({
-    transportId: Id,
-    producerId: Id,
-    rtpCapabilities: RtpCapabilitiesSchema,
-  }),
-  'consumer.resume': z.strictObject({ consumerId: Id }),
-  /** Listeners: raise a hand (join the speaker queue) and lower it. */
-  'queue.raise': z.strictObject({}),
-  'queue.lower': z.strictObject({}),
-  /** Listeners with a raised hand: the figures of their page's mic check (the server rates them). */
-  'queue.micCheck': z.strictObject({
-    peakDb: z.number().min(-200).max(20),
-    speechDb: z.number().min(-200).max(20),
-    noiseFloorDb: z.number().min(-200).max(20),
-    clippedShare: z.number().min(0).max(1),
-    durationMs: z.number().int().min(0).max(60_000),
-  }),
-  /** Hosts: bring the request on stage, turn it down, or move it in the queue. */
-  'queue.approve': MemberTarget,
-  'queue.decline': MemberTarget,
-  'queue.move': z.strictObject({ memberId: Id, direction: z.enum(['up', 'down']) }),
-  /** Hosts: invite a listener on stage directly (as co-host: the host only). */
-  'stage.invite': z.strictObject({ memberId: Id, as: z.enum(['speaker', 'cohost']) }),
-  /** Listeners: accept or decline an invitation to the stage. */
-  'stage.answer': z.strictObject({ accept: z.boolean() }),
-  /** Speakers and co-hosts: step down to the audience. */
-  'stage.leave': z.strictObject({}),
-  /** Hosts: move someone from the stage back to the audience. */
-  'stage.remove': MemberTarget,
-  /** Hosts: mute everyone on stage they may act on. */
-  'stage.muteAll': z.strictObject({}),
-  /** Host only: make a speaker a co-host, or a co-host a speaker again. */
-  'cohost.promote': MemberTarget,
-  'cohost.demote': MemberTarget,
-  /** Hosts: mute one person on stage (they can unmute themselves). */
-  'member.mute': MemberTarget,
-  /** Hosts: remove someone from the Space; they cannot rejoin it. */
-  'member.remove': MemberTarget,
-  /** Anyone: add someone to your block list (they cannot join Spaces you host). */
-  'member.block': MemberTarget,
-  /** Anyone: report someone to the service, with a reason. */
-  'member.report': z.strictObject({
-    memberId: Id,
-    reason: z.string().trim().min(1, 'say what happened').max(500),
-  }),
-  'reaction.send': z.strictObject({ reaction: z.enum(REACTIONS) }),
-  /** Host only: turn the server's recording for the replay on or off, and whether listeners may clip live. */
-  'replay.set': z.strictObject({ enabled: z.boolean(), liveClips: z.boolean().optional() }),
-  /** Hosts: a marker in the replay here; each marker starts a chapter. */
-  'replay.mark': z.strictObject({
-    title: z
-      .string()
-      .trim()
-      .max(120, 'a marker has at most 120 characters')
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a marker cannot hold control characters'),
-  }),
-  /** Anyone in a recorded Space whose host allows it: a clip of the last 30 s. */
-  'replay.liveClip': z.strictObject({
-    title: z
-      .string()
-      .trim()
-      .max(120)
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a title cannot hold control characters')
-      .optional(),
-  }),
-} as const;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Features = (typeof features)[keyof typeof features];
+type Requests = UnionToIntersection<Features['requests']>;
+type Events = UnionToIntersection<Features['events']>;
 
-export type RequestType = keyof typeof RequestSchemas;
-export type RequestData<T extends RequestType> = z.infer<(typeof RequestSchemas)[T]>;
-export const REQUEST_TYPES = Object.keys(RequestSchemas) as RequestType[];
-
-export interface JoinedSpace {
-  memberId: string;
-  spaceId: string;
-  role: import('./roles.js').Role;
-  routerRtpCapabilities: RtpCapabilitiesWire;
-  snapshot: SpaceSnapshot;
-  /** Producers already on the Stage, to consume right away. */
-  producers: ProducerInfo[];
-  /** Present with `space.resume` within the grace period to come back with the same role and place. */
-  resumeToken: string;
-  /** Keep it and present it on later joins: it carries the same identity. */
-  userToken: string;
+/** Merges the features' tables; a type declared by two features is a mistake, caught at load. */
+export function gatherFeatures<K extends 'requests' | 'events'>(
+  declared: Readonly<Record<string, Feature>>,
+  part: K,
+): Record<string, Feature[K][string]> {
+  const all: Record<string, Feature[K][string]> = {};
+  const owner: Record<string, string> = {};
+  for (const [name, one] of Object.entries(declared)) {
+    for (const [type, entry] of Object.entries(one[part])) {
+      if (Object.hasOwn(all, type)) throw new Error(`${type} is declared by both ${owner[type]} and ${name}`);
+      all[type] = entry as Feature[K][string];
+      owner[type] = name;
+    }
+  }
+  return all;
 }
 
-export interface ProducerInfo {
-  producerId: string;
-  memberId: string;
-  displayName: string;
-  paused: boolean;
+/** Every request, by type: its data schema, answer schema, access rule and target rule. */
+export const REQUESTS = gatherFeatures(features, 'requests') as unknown as Requests;
+/** Every event the server pushes, by type: the schema of its data. */
+export const EVENTS = gatherFeatures(features, 'events') as unknown as Events;
+
+export type RequestType = keyof Requests & string;
+export type EventType = keyof Events & string;
+export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
+export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+
+/** The request's data as the server sees it after validation (names trimmed, …). */
+export type RequestData<T extends RequestType> = z.output<Requests[T]['data']>;
+/** The request's data as a client sends it. */
+export type RequestInput<T extends RequestType> = z.input<Requests[T]['data']>;
+/** What the server answers to a request of type `T`. */
+export type Reply<T extends RequestType> = z.output<Requests[T]['reply']>;
+export type ResponseMap = { [T in RequestType]: Reply<T> };
+export type EventData<E extends EventType> = z.output<Events[E]>;
+export type EventMap = { [E in EventType]: EventData<E> };
+
+export type JoinedSpace = z.output<typeof JoinedSpaceSchema>;
+export type ProducerInfo = z.output<typeof ProducerInfoSchema>;
+export type StageChange = z.output<typeof StageChangeSchema>;
+export { STAGE_CAUSES, type StageCause } from './protocol/stage.js';
+
+export function isRequestType(type: string): type is RequestType {
+  return Object.hasOwn(REQUESTS, type);
 }
 
-type Empty = Record<string, never>;
-
-/** What the server answers to each request type. */
-export interface ResponseMap {
-  'ping': { serverTime: number };
-  'space.create': { spaceId: string; hostToken: string; listenerInvite: string; listenPath: string };
-  'space.join': JoinedSpace;
-  'space.resume': JoinedSpace;
-  'space.preview': {
-    spaceId: string;
-    title: string;
-    stage: Array<{ displayName: string; role: import('./roles.js').Role }>;
-    listenerCount: number;
-    /** The server records this Space for a replay. */
-    recording: boolean;
-    routerRtpCapabilities: RtpCapabilitiesWire;
-  };
-  'space.leave': Empty;
-  'space.end': Empty;
-  'space.settings': Empty;
-  'space.invite': { invite: string; listenPath: string };
-  'space.listeners': { listeners: Array<{ memberId: string; displayName: string; handRaised: boolean }>; total: number };
-  'host.transfer': Empty;
-  'transport.create': TransportOptionsWire;
-  'transport.connect': Empty;
-  'producer.create': { producerId: string };
-  'producer.close': Empty;
-  'producer.pause': Empty;
-  'producer.resume': Empty;
-  'consumer.create': {
-    consumerId: string;
-    producerId: string;
-    kind: 'audio';
-    rtpParameters: RtpParametersWire;
-  };
-  'consumer.resume': Empty;
-  'queue.raise': { position: number };
-  'queue.lower': Empty;
-  'queue.micCheck': { quality: import('./mic-check.js').MicQuality; summary: string };
-  'queue.approve': Empty;
-  'queue.decline': Empty;
-  'queue.move': { position: number };
-  'stage.invite': Empty;
-  'stage.answer': Empty;
-  'stage.leave': Empty;
-  'stage.remove': Empty;
-  'stage.muteAll': { muted: number };
-  'cohost.promote': Empty;
-  'cohost.demote': Empty;
-  'member.mute': Empty;
-  'member.remove': Empty;
-  'member.block': Empty;
-  'member.report': { reportId: string };
-  'reaction.send': Empty;
-  'replay.set': import('./replay.js').LiveReplayState;
-  'replay.mark': { atMs: number };
-  'replay.liveClip': import('./replay.js').ClipInfo;
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENTS, type);
 }
 
-/** Events the server pushes, with their data. */
-export interface EventMap {
-  /** The Space's state as this member sees it changed (stage, queue, count, own place). */
-  'space.state': SpaceSnapshot;
-  /** Who is speaking now, by member id (sent when it changes). */
-  'space.speaking': { memberIds: string[] };
-  /** Reactions from the last moment, folded together. */
-  'space.reactions': ReactionBurst;
-  /** Someone on the Stage started sending audio. */
-  'producer.added': ProducerInfo;
-  'producer.removed': { producerId: string };
-  'producer.paused': { producerId: string; paused: boolean };
-  /** The server closed one of this client's consumers (its producer went away). */
-  'consumer.closed': { consumerId: string };
-  /** The Space moved to a new media router (its worker died): set up transports again. */
-  'space.mediarestart': { routerRtpCapabilities: RtpCapabilitiesWire };
-  /** This member was removed from the Space by a host (or blocked). */
-  'space.removed': { reason: string };
-  /** The Space ended; the connection stays open but every request answers `space_ended`. */
-  'space.ended': { reason: string };
+/** The declaration of one request. */
+export function requestSpec(type: RequestType): RequestSpec & { access: Access; target?: TargetRule } {
+  return REQUESTS[type] as RequestSpec;
 }
-export type EventType = keyof EventMap;
+
+/** The schema of one event's data. */
+export function eventSchema(type: EventType): z.ZodType {
+  return EVENTS[type] as z.ZodType;
+}
+
+/**
+ * Whether a member holding `role` may send `type` (to someone holding `targetRole`, for requests that
+ * act on another person), by the same rules the server checks. Clients use it to offer only what
+ * would be allowed; the server decides.
+ */
+export function can(role: Role, type: RequestType, targetRole?: Role): boolean {
+  const spec = requestSpec(type);
+  if (!checkAccess(spec.access, { member: { role, spaceLive: true } }, type).ok) return false;
+  if (spec.target && targetRole) return checkTarget(spec.target, role, { role: targetRole, self: false }).ok;
+  return true;
+}
 
 // ---- envelopes -------------------------------------------------------------------------------------
 
@@ -276,14 +122,14 @@ export type ServerEvent = {
 
 export type ServerMessage = ServerResponse | ServerEvent;
 
-/** The shape check a client applies to what the server sends, before trusting its fields. */
-export const ServerMessageSchema = z.union([
+/** The envelope check a client applies to what the server sends; the data is checked per type. */
+export const ServerMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('response'),
     id: z.number().nullable(),
     ok: z.boolean(),
     data: z.unknown().optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
   }),
   z.object({ kind: z.literal('event'), event: z.string(), data: z.unknown() }),
 ]);
@@ -292,7 +138,8 @@ export type ParsedClientMessage =
   | { ok: true; request: ClientRequest }
   | { ok: false; id: number | null; error: ErrorBody };
 
-function describeIssues(error: z.ZodError): string {
+/** The first few problems of a failed validation, naming the fields, for an error message. */
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
@@ -323,11 +170,10 @@ export function parseClientMessage(raw: string, byteLength: number): ParsedClien
     };
   }
   const { id, type, data } = envelope.data;
-  if (!Object.hasOwn(RequestSchemas, type)) {
+  if (!isRequestType(type)) {
     return { ok: false, id, error: { code: 'unknown_type', message: `unknown request type "${type.slice(0, 64)}"` } };
   }
-  const schema = RequestSchemas[type as RequestType];
-  const payload = schema.safeParse(data ?? {});
+  const payload = requestSpec(type).data.safeParse(data ?? {});
   if (!payload.success) {
     return { ok: false, id, error: { code: 'invalid_payload', message: `${type}: ${describeIssues(payload.error)}` } };
   }

@@ -37,6 +37,8 @@ export interface StageChange {
   /** Came on stage, left it, or changed role while on it. */
   change: 'joined' | 'left' | 'role';
   role: 'host' | 'cohost' | 'speaker' | 'listener';
+  /** Why, as the Space announced it (approved, invited, stepped_down, …). */
+  cause?: string;
 }
 
 /** A chapter starts at each marker the host set (the first chapter starts at 0 with the Space's title). */
@@ -88,27 +90,29 @@ export interface ReplayInfo {
   clips: ClipInfo[];
 }
 
-export interface ClipInfo {
-  id: string;
-  spaceId: string;
-  title: string;
+export const ClipInfoSchema = z.object({
+  id: z.string(),
+  spaceId: z.string(),
+  title: z.string(),
   /** Where it starts on the replay's timeline (live clips: on the recording's clock). */
-  startMs: number;
-  durationMs: number;
-  createdAt: number;
-  fromLive: boolean;
+  startMs: z.number(),
+  durationMs: z.number(),
+  createdAt: z.number(),
+  fromLive: z.boolean(),
   /** Relative URLs of the clip's page and audio. */
-  pagePath: string;
-  audioUrl: string;
-}
+  pagePath: z.string(),
+  audioUrl: z.string(),
+});
+export type ClipInfo = z.infer<typeof ClipInfoSchema>;
 
 /** The replay's state while live, as every member's snapshot carries it. */
-export interface LiveReplayState {
+export const LiveReplayStateSchema = z.object({
   /** The server is recording this Space for a replay: listeners see a "Recorded" mark. */
-  recording: boolean;
+  recording: z.boolean(),
   /** Listeners may clip the last 30 s while live. */
-  liveClips: boolean;
-}
+  liveClips: z.boolean(),
+});
+export type LiveReplayState = z.infer<typeof LiveReplayStateSchema>;
 
 export const ClipRequestSchema = z.strictObject({
   /** Start on the replay's timeline, ms (as the page shows it, after any trim). */

@@ -69,9 +69,10 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
 
   it('the host goes live and records; a guest raises a hand and is approved mid-recording; the host marks and stops', async () => {
     await host.goto(`${studio.server.httpUrl}/`);
+    // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
+    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Recorded hour');
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
     await host.getByTestId('go-live').click();
     const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
     await guest.goto(link);
@@ -84,7 +85,9 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     await host.getByTestId('record-start').click();
     await expect.poll(() => host.getByTestId('record-status').innerText(), { timeout: 10_000 }).toMatch(/REC.*2 tracks/);
     await host.waitForTimeout(3000);
-    await host.getByTestId('queue-approve').click();
+    // Approve next: the server picks the first raised hand and announces who came on stage.
+    await host.getByTestId('queue-approve-next').click();
+    await expect.poll(() => host.getByRole('status').allInnerTexts()).toContain('Grace is on stage.');
     await expect.poll(() => host.getByTestId('record-status').innerText(), { timeout: 15_000 }).toMatch(/3 tracks/);
     // Two cycles of each pattern after the guest is heard.
     await host.waitForTimeout(12_000);
@@ -177,9 +180,10 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
 
   it('a recording whose studio page was reloaded mid-show is finished and listed when the page comes back', async () => {
     await host.goto(`${studio.server.httpUrl}/`);
+    // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
+    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Reloaded show');
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
     await host.getByTestId('go-live').click();
     await host.getByTestId('share-link').waitFor({ timeout: 15_000 });
     await host.getByTestId('record-start').click();

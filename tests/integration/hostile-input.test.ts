@@ -88,12 +88,26 @@ describe('hostile input against a live space', () => {
   });
 
   it('closes the socket of a frame far beyond the limit (1009) without disturbing anyone else', async () => {
+    const space = server.sfu.spaces()[0]!;
+    const before = JSON.stringify(space.summary());
     const attacker = await RawClient.connect(server.wsUrl);
     const closed = new Promise<number>((resolve) => attacker.ws.once('close', (code) => resolve(code)));
     attacker.send('x'.repeat(32 * MAX_MESSAGE_BYTES));
     expect(await closed).toBe(1009);
-    await expect(listener.signaling.request('ping', {})).resolves.toBeTruthy();
-    expect(server.sfu.spaces()[0]!.status).toBe('live');
+    expect(attacker.messages).toEqual([]);
+    // The others are still there, connected, and answered; the listener still hears the host.
+    const sentAt = Date.now();
+    const pong = await listener.signaling.request('ping', {});
+    expect(pong.serverTime).toBeGreaterThanOrEqual(sentAt - 1000);
+    expect(pong.serverTime).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(JSON.stringify(space.summary())).toBe(before);
+    expect(space.status).toBe('live');
+    const heard = space.member(listener.memberId!)!;
+    expect(heard.connected).toBe(true);
+    expect([...heard.consumers.values()].map((c) => [c.producerId, c.closed, c.paused])).toEqual([[host.producer!.id, false, false]]);
+    // And the host can still run the show.
+    await host.setMuted(true);
+    await eventually(() => expect(listener.snapshot?.stage[0]?.muted).toBe(true));
   });
 
   it('rate-limits a flooding connection while others are answered promptly', async () => {

@@ -132,7 +132,7 @@ describe('ReplayRecorder and the packager', () => {
     await new Promise((r) => setTimeout(r, 2000));
     const grace = space.join({ userId: 'grace', displayName: 'Grace', role: 'listener', canRequest: true, push: () => {} });
     space.raiseHand(grace);
-    space.approve(host, grace.id);
+    space.approve(host, grace);
     const graceSource = await onStage(grace, 0x2002);
     const graceAt = recorder.positionMs() / 1000;
     await Promise.all([adaSending, send(graceSource, high, 2)]);

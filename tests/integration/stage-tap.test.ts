@@ -55,7 +55,7 @@ describe('StageTap', () => {
     const member = ctx.space.join({ userId: `user-${name}`, displayName: name, role: role === 'host' ? 'host' : 'listener', canRequest: true, push: () => {} });
     if (role === 'speaker') {
       ctx.space.raiseHand(member);
-      ctx.space.approve(ctx.space.members().find((m) => m.role === 'host')!, member.id);
+      ctx.space.approve(ctx.space.members().find((m) => m.role === 'host')!, member);
     }
     const source = await plainProducer(ctx.space.router, ssrc);
     ctx.speakers.push(source);

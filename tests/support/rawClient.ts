@@ -1,5 +1,7 @@
-// A bare WebSocket client that sends arbitrary frames and collects what the server answers.
+// A bare WebSocket client that sends arbitrary frames and collects what the server answers. It says
+// hello first (as every real client does) unless told not to; that answer is not kept.
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 
 export class RawClient {
   readonly ws: WebSocket;
@@ -14,13 +16,20 @@ export class RawClient {
     });
   }
 
-  static async connect(url: string): Promise<RawClient> {
+  static async connect(url: string, options: { hello?: boolean } = {}): Promise<RawClient> {
     const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new RawClient(ws);
+    const client = new RawClient(ws);
+    if (options.hello ?? true) {
+      client.send(JSON.stringify({ id: 0, type: 'hello', data: { protocolVersion: PROTOCOL_VERSION, client: 'raw test client' } }));
+      const [answer] = await client.responses(1);
+      if (answer?.ok !== true) throw new Error(`hello refused: ${JSON.stringify(answer)}`);
+      client.messages.length = 0;
+    }
+    return client;
   }
 
   send(frame: string | Buffer): void {

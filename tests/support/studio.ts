@@ -21,11 +21,13 @@ export function startTestStudio(dir: string): Promise<StudioHost> {
 /** Opens the studio, fills in the name and title, waits for a microphone, goes live; returns the share link. */
 export async function goLive(host: Page, studio: StudioHost, name: string, title: string): Promise<string> {
   await host.goto(`${studio.server.httpUrl}/`);
-  await host.getByTestId('host-name').fill(name);
-  await host.getByTestId('space-title-input').fill(title);
+  // The microphone list appears after the saved settings have filled the form; typing before that
+  // races the saved name into the field (seen under load: "AdaAda").
   await eventually(async () => {
     if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
   }, 15_000);
+  await host.getByTestId('host-name').fill(name);
+  await host.getByTestId('space-title-input').fill(title);
   await host.getByTestId('go-live').click();
   return host.getByTestId('share-link').inputValue({ timeout: 15_000 });
 }

@@ -6,7 +6,8 @@ import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import type { ResponseMap } from '../../shared/protocol';
+import { can, type ResponseMap, type StageChange } from '../../shared/protocol';
+import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
 import { RequestError } from '../room/SignalingClient';
@@ -14,7 +15,7 @@ import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
-import { useSnapshot } from '../ui/useRoom';
+import { useSnapshot, useSpeaking } from '../ui/useRoom';
 import type { ClipInfo, ReplayStatus } from '../../shared/replay';
 import { ReplayView } from '../replay/ReplayView';
 
@@ -44,13 +45,27 @@ async function prepare(invite: string): Promise<Prepared> {
   const mix = context.createGain();
   const levelMeter = new LevelMeter(context);
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
-  const client = new RoomClient({ wsUrl, userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
+  const client = new RoomClient({ wsUrl, clientName: 'listener page', userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
   const [, preview] = await Promise.all([
     levelMeter.attachNode(mix),
     // A preview failing (space ended) is reported by the join itself.
     client.connect().then(() => client.preview(invite).catch(() => undefined)),
   ]);
   return { context, mix, levelMeter, client, preview };
+}
+
+/** What to tell a listener whose own place on the Stage changed, in the server's words for why. */
+function roleNotice(change: StageChange): string | undefined {
+  const { from, to, cause } = change;
+  if (!to) return undefined;
+  if (to === 'host') return 'You are the host now.';
+  if (isOnStage(to) && !(from && isOnStage(from))) {
+    return `${cause === 'approved' ? 'A host approved your request. ' : ''}You are on stage. Everyone hears you now.`;
+  }
+  if (to === 'listener') return cause === 'moved_to_audience' || cause === 'demoted' ? 'A host moved you back to the audience.' : 'You are back in the audience.';
+  if (cause === 'promoted') return 'You are a co-host now.';
+  if (cause === 'demoted') return 'You are a speaker again.';
+  return undefined;
 }
 
 function readLink(): { spaceId: string; invite: string | null } {
@@ -71,6 +86,7 @@ export function ListenerApp() {
   const [phase, setPhase] = useState<Phase>('ready');
   const [room, setRoom] = useState<RoomClient>();
   const snapshot = useSnapshot(room);
+  const speaking = useSpeaking(room);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [endedReason, setEndedReason] = useState<string>();
@@ -130,10 +146,7 @@ export function ListenerApp() {
         player?.source.disconnect();
         players.delete(consumerId);
       });
-      client.on('rolechanged', (role, previous) => {
-        if (role === 'speaker' || role === 'cohost') setNotice(previous === 'listener' ? 'You are on stage. Everyone hears you now.' : undefined);
-        else if (role === 'listener') setNotice('You are back in the audience.');
-      });
+      client.on('rolechanged', (change) => setNotice(roleNotice(change)));
       client.on('ended', (reason) => {
         setEndedReason(reason);
         setPhase('ended');
@@ -224,7 +237,7 @@ export function ListenerApp() {
   }
 
   const you = snapshot?.you;
-  const onStage = you && you.role !== 'listener';
+  const onStage = you && isOnStage(you.role);
 
   return (
     <div className="app listener">
@@ -270,7 +283,7 @@ export function ListenerApp() {
           <>
             <section className="card">
               <h2>On stage</h2>
-              <StageList snapshot={snapshot} selfId={room.memberId} onAction={onStageAction} />
+              <StageList snapshot={snapshot} speaking={speaking} selfId={room.memberId} onAction={onStageAction} />
               <ReactionFeed room={room} />
             </section>
             {you.invitation && (
@@ -290,10 +303,12 @@ export function ListenerApp() {
                   <Meter meter={micMeter} label="Your microphone" />
                   {you.muted && <p data-testid="muted-note">Your microphone is muted.</p>}
                   <div className="actions">
-                    <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
-                      {you.muted ? 'Unmute' : 'Mute'}
-                    </button>
-                    <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>
+                    {can(you.role, 'producer.pause') && (
+                      <button data-testid="self-mute" className={you.muted ? 'warn' : ''} onClick={() => void run(() => room.setMuted(!you.muted))}>
+                        {you.muted ? 'Unmute' : 'Mute'}
+                      </button>
+                    )}
+                    {can(you.role, 'stage.leave') && <button data-testid="step-down" onClick={() => void run(() => room.stepDown())}>Step down</button>}
                   </div>
                 </>
               ) : you.hand ? (

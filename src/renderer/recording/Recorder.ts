@@ -1,6 +1,7 @@
 // Captures a show for local recording: AudioWorklet taps on the console's processed voice, on each remote
 // speaker as received, and on a mix of all of them (what the host says and hears), sent as binary PCM
-// batches to the main process four times a second; plus the timeline, taken from the RoomClient.
+// batches to the main process four times a second; plus the timeline, from the Stage changes and speaking
+// the server announces (through the RoomClient).
 // The renderer never holds more than a quarter of a second of the show.
 import {
   encodeAudioBatch,
@@ -12,7 +13,8 @@ import {
   type TimelineEventInput,
   type TimelineEventType,
 } from '../../shared/recording';
-import type { SpaceSnapshot } from '../../shared/space';
+import type { StageChange } from '../../shared/protocol';
+import { isOnStage, type Role } from '../../shared/roles';
 import type { StudioApi } from '../../shared/studio-api';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import type { RemoteTrack, RoomClient } from '../room/RoomClient';
@@ -72,9 +74,8 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   #sending: Promise<void> = Promise.resolve();
   #busy = false;
   #offRoom: Array<() => void> = [];
-  /** Who is on stage (id → name), as of the last snapshot. */
+  /** Who is on stage (id → name): the snapshot at the start, then the Stage changes. */
   #stage = new Map<string, string>();
-  #queue = new Set<string>();
   #speaking = new Set<string>();
   /** Bytes sent to main so far (for people and tests). */
   bytesSent = 0;
@@ -121,14 +122,18 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
       this.#offRoom = [
         this.#room.on('trackadded', (remote) => this.#addRemote(remote)),
         this.#room.on('trackremoved', ({ consumerId }) => this.#removeRemote(consumerId)),
-        this.#room.on('state', (s) => this.#onSnapshot(s)),
+        this.#room.on('stage', (change) => this.#onStageChange(change)),
         this.#room.on('speaking', (ids) => this.#onSpeaking(ids)),
         this.#room.on('reactions', (burst) => {
           const label = Object.entries(burst.counts).map(([emoji, n]) => `${emoji}×${n}`).join(' ');
           if (label) this.#note('reaction', { label });
         }),
       ];
-      if (snapshot) this.#onSnapshot(snapshot);
+      // Everyone already on stage is on the timeline from its start.
+      for (const m of snapshot?.stage ?? []) {
+        this.#stage.set(m.memberId, m.displayName);
+        this.#note('stage.join', { memberId: m.memberId, name: m.displayName });
+      }
       this.#timer = setInterval(() => this.#schedulePump(), SEND_INTERVAL_MS);
       this.#setState('recording');
     } catch (error) {
@@ -141,11 +146,6 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   /** A marker on the timeline, now; `label` is optional (exports call it "Marker n"). */
   addMarker(label?: string): void {
     if (this.#state === 'recording' || this.#state === 'paused') this.#note('marker', { label });
-  }
-
-  /** Something the host did that snapshots cannot tell apart from leaving (a removal). */
-  noteAction(type: Extract<TimelineEventType, 'member.remove'>, memberId: string, name: string): void {
-    if (this.#state === 'recording' || this.#state === 'paused') this.#note(type, { memberId, name });
   }
 
   async pause(): Promise<void> {
@@ -273,16 +273,19 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     this.#taps.delete(key);
   }
 
-  #onSnapshot(snapshot: SpaceSnapshot): void {
-    const stage = new Map(snapshot.stage.map((m) => [m.memberId, m.displayName]));
-    for (const [id, name] of stage) {
-      if (this.#stage.has(id)) continue;
-      if (this.#queue.has(id)) this.#note('queue.approve', { memberId: id, name });
-      this.#note('stage.join', { memberId: id, name });
+  /** The server said who came on or left the Stage, and why: the timeline takes it as it is. */
+  #onStageChange(change: StageChange): void {
+    const onStage = (role: Role | null) => role !== null && isOnStage(role);
+    const who = { memberId: change.memberId, name: change.displayName };
+    if (onStage(change.to) && !onStage(change.from)) {
+      if (change.cause === 'approved') this.#note('queue.approve', who);
+      this.#note('stage.join', who);
+      this.#stage.set(change.memberId, change.displayName);
+    } else if (onStage(change.from) && !onStage(change.to)) {
+      if (change.cause === 'removed') this.#note('member.remove', who);
+      this.#note('stage.leave', who);
+      this.#stage.delete(change.memberId);
     }
-    for (const [id, name] of this.#stage) if (!stage.has(id)) this.#note('stage.leave', { memberId: id, name });
-    this.#stage = stage;
-    this.#queue = new Set(snapshot.host?.queue.map((q) => q.memberId) ?? []);
   }
 
   #onSpeaking(memberIds: string[]): void {

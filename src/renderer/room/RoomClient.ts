@@ -4,7 +4,7 @@
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
 import { Device, type types as msc } from 'mediasoup-client';
 import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
-import type { JoinedSpace, ProducerInfo, RequestData, RequestType, ResponseMap } from '../../shared/protocol';
+import type { JoinedSpace, ProducerInfo, Reply, RequestInput, RequestType, StageChange } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
@@ -22,8 +22,10 @@ export interface RemoteTrack {
 export type RoomEvents = {
   /** The Space's state as this member sees it changed. */
   state: [snapshot: SpaceSnapshot];
-  /** This member's role changed (approved, invited, moved to the audience, promoted, …). */
-  rolechanged: [role: Role, previous: Role];
+  /** The Stage changed (someone came on, changed role on it, or left it), as the server announced it. */
+  stage: [change: StageChange];
+  /** This member's own role changed (approved, invited, moved to the audience, promoted, …). */
+  rolechanged: [change: StageChange];
   /** Who is speaking changed. */
   speaking: [memberIds: string[]];
   reactions: [burst: ReactionBurst];
@@ -52,6 +54,8 @@ export interface RoomClientOptions {
   deviceOptions?: ConstructorParameters<typeof Device>[0];
   /** Identity from an earlier join, so blocks and bans follow the same person. */
   userToken?: string;
+  /** What this client is, for the server's logs ("studio", "listener page"). */
+  clientName?: string;
   /** Backoff between reconnection attempts, ms; the last value repeats. */
   reconnectDelaysMs?: number[];
   /** Give up reconnecting after this long, ms. */
@@ -68,6 +72,12 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #deviceCaps: string | undefined;
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
+  /** This member's role, from the join answer and the Stage changes since. */
+  #role: Role | undefined;
+  /** Who the server hears speaking now. */
+  #speaking = new Set<string>();
+  /** The latest Stage change seen, to ask for the ones missed when resuming. */
+  #lastStageSeq = 0;
   #sendTransport: msc.Transport | undefined;
   #recvTransport: msc.Transport | undefined;
   #producer: msc.Producer | undefined;
@@ -86,16 +96,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     super();
     this.#options = options;
     this.#userToken = options.userToken;
-    this.signaling = new SignalingClient(options.wsUrl, options.createSocket);
+    this.signaling = new SignalingClient(options.wsUrl, options.createSocket, options.clientName);
     this.signaling.on('space.state', (snapshot) => this.#onState(snapshot));
-    this.signaling.on('space.speaking', ({ memberIds }) => {
-      if (this.#snapshot) {
-        const speaking = new Set(memberIds);
-        this.#snapshot = { ...this.#snapshot, stage: this.#snapshot.stage.map((m) => ({ ...m, speaking: speaking.has(m.memberId) })) };
-        this.safeEmit('state', this.#snapshot);
-      }
-      this.safeEmit('speaking', memberIds);
-    });
+    this.signaling.on('stage.changed', (change) => this.#onStageChange(change, true));
+    this.signaling.on('space.speaking', ({ memberIds }) => this.#setSpeaking(memberIds));
     this.signaling.on('space.reactions', (burst) => this.safeEmit('reactions', burst));
     this.signaling.on('producer.added', (info) => void this.#enqueue(() => this.#consume(info)));
     this.signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId));
@@ -114,7 +118,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#snapshot;
   }
   get role(): Role | undefined {
-    return this.#snapshot?.you.role ?? this.#joined?.role;
+    return this.#role;
+  }
+  /** Who the server hears speaking now, by member id. */
+  get speaking(): ReadonlySet<string> {
+    return this.#speaking;
   }
   get memberId(): string | undefined {
     return this.#joined?.memberId;
@@ -138,7 +146,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
-  request<T extends RequestType>(type: T, data: RequestData<T>): Promise<ResponseMap[T]> {
+  request<T extends RequestType>(type: T, data: RequestInput<T>): Promise<Reply<T>> {
     return this.signaling.request(type, data);
   }
 
@@ -147,7 +155,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
-  ): Promise<ResponseMap['space.create']> {
+  ): Promise<Reply<'space.create'>> {
     return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
   }
 
@@ -155,7 +163,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
    * Looks at the Space before joining and prepares the media device for it, so that joining later only
    * has to set up transports.
    */
-  async preview(token: string): Promise<ResponseMap['space.preview']> {
+  async preview(token: string): Promise<Reply<'space.preview'>> {
     const preview = await this.request('space.preview', { token });
     await this.#loadDevice(preview.routerRtpCapabilities as msc.RtpCapabilities);
     return preview;
@@ -202,12 +210,17 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     else producer.resume();
   }
 
-  raiseHand(): Promise<ResponseMap['queue.raise']> {
+  raiseHand(): Promise<Reply<'queue.raise'>> {
     return this.request('queue.raise', {});
   }
 
-  lowerHand(): Promise<ResponseMap['queue.lower']> {
+  lowerHand(): Promise<Reply<'queue.lower'>> {
     return this.request('queue.lower', {});
+  }
+
+  /** Hosts: approve whoever is first in the queue now (the server decides); answers who came on stage. */
+  approveNext(): Promise<Reply<'queue.approveNext'>> {
+    return this.request('queue.approveNext', {});
   }
 
   /** Steps down to the audience; the microphone stops being sent. */
@@ -237,7 +250,12 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   async #enter(joined: JoinedSpace): Promise<void> {
     this.#joined = joined;
+    this.#role = joined.role;
     this.#userToken = joined.userToken;
+    // What happened while we were away (on resume), told in order; the answer's role already includes it.
+    for (const change of joined.stageChanges) this.#onStageChange(change, false);
+    this.#lastStageSeq = joined.stageSeq;
+    this.#setSpeaking(joined.speaking);
     await this.#loadDevice(joined.routerRtpCapabilities as msc.RtpCapabilities);
     this.#onState(joined.snapshot);
     for (const producer of joined.producers) void this.#enqueue(() => this.#consume(producer));
@@ -246,20 +264,34 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   }
 
   #onState(snapshot: SpaceSnapshot): void {
-    const previous = this.#snapshot?.you.role ?? this.#joined?.role;
     this.#snapshot = snapshot;
     this.safeEmit('state', snapshot);
-    const role = snapshot.you.role;
-    if (previous === undefined || previous === role) return;
-    if (!isOnStage(role) && this.#producer) {
-      // Moved to the audience: the server closed our producer and send transport.
-      this.#producer.close();
-      this.#producer = undefined;
-      this.#sendTransport?.close();
-      this.#sendTransport = undefined;
+  }
+
+  #setSpeaking(memberIds: string[]): void {
+    this.#speaking = new Set(memberIds);
+    this.safeEmit('speaking', memberIds);
+  }
+
+  /** A Stage change the server announced; `live` when it just happened (not replayed on resume). */
+  #onStageChange(change: StageChange, live: boolean): void {
+    if (change.seq <= this.#lastStageSeq) return;
+    this.#lastStageSeq = change.seq;
+    const mine = change.memberId === this.#joined?.memberId;
+    if (mine && live && change.to) {
+      const previous = this.#role;
+      this.#role = change.to;
+      if (!isOnStage(change.to) && this.#producer) {
+        // Moved to the audience: the server closed our producer and send transport.
+        this.#producer.close();
+        this.#producer = undefined;
+        this.#sendTransport?.close();
+        this.#sendTransport = undefined;
+      }
+      if (isOnStage(change.to) && !(previous && isOnStage(previous)) && this.#micTrack) void this.#enqueue(() => this.#produce());
     }
-    if (isOnStage(role) && !isOnStage(previous) && this.#micTrack) void this.#enqueue(() => this.#produce());
-    this.safeEmit('rolechanged', role, previous);
+    this.safeEmit('stage', change);
+    if (mine) this.safeEmit('rolechanged', change);
   }
 
   /** Loads the device for a router's capabilities, once per distinct set (a device loads only once). */
@@ -417,11 +449,18 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (this.#finished) break;
       try {
         await this.signaling.connect();
-      } catch {
+      } catch (error) {
+        // The server came back speaking another protocol version: retrying cannot help.
+        if (error instanceof RequestError && error.code === 'version_mismatch') {
+          this.#reconnecting = false;
+          this.#finished = true;
+          this.safeEmit('disconnected', error.message);
+          return;
+        }
         continue;
       }
       try {
-        const resumed = await this.request('space.resume', { resumeToken: this.#joined!.resumeToken });
+        const resumed = await this.request('space.resume', { resumeToken: this.#joined!.resumeToken, lastStageSeq: this.#lastStageSeq });
         this.#reconnecting = false;
         await this.#enter(resumed);
         this.safeEmit('reconnected');

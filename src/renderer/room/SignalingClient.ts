@@ -1,13 +1,23 @@
-// The client side of the wire protocol: typed requests with ids and time-outs, typed server events.
+// The client side of the wire protocol: says hello with the protocol version on connect, sends typed
+// requests with ids and time-outs, and checks every answer and every event against the schemas the
+// server declares (src/shared/protocol/). An answer that fails its schema rejects its request with
+// `bad_reply`; an event that fails is dropped with a warning. Nothing from the server is cast.
 // World-free apart from a WebSocket, which Node tests pass in (the `ws` package).
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import type { ErrorCode } from '../../shared/errors';
 import {
+  CLOSE_VERSION_MISMATCH,
+  describeIssues,
+  eventSchema,
+  isEventType,
+  PROTOCOL_VERSION,
+  requestSpec,
   ServerMessageSchema,
   type EventMap,
-  type RequestData,
+  type EventType,
+  type Reply,
+  type RequestInput,
   type RequestType,
-  type ResponseMap,
 } from '../../shared/protocol';
 
 /** The part of a WebSocket this client uses; browsers' and the `ws` package's both fit. */
@@ -22,84 +32,146 @@ export interface SocketLike {
 }
 export type SocketFactory = (url: string) => SocketLike;
 
+/** Why a request failed: the server's error code, or what went wrong on the way. */
+export type RequestErrorCode = ErrorCode | 'timeout' | 'disconnected' | 'bad_reply';
+
 export class RequestError extends Error {
-  readonly code: ErrorCode | 'timeout' | 'disconnected';
-  constructor(code: RequestError['code'], message: string) {
+  readonly code: RequestErrorCode;
+  constructor(code: RequestErrorCode, message: string) {
     super(message);
     this.name = 'RequestError';
     this.code = code;
   }
 }
 
+/** Something the server sent that the protocol does not allow. */
+export interface ProtocolViolation {
+  kind: 'reply' | 'event' | 'message';
+  /** The request or event type, when known. */
+  type: string;
+  problem: string;
+}
+
 type SignalingEvents = {
-  [E in keyof EventMap]: [EventMap[E]];
+  [E in EventType]: [EventMap[E]];
 } & {
-  /** The socket closed; pending requests have been rejected. */
+  /** The socket of a greeted connection closed; pending requests have been rejected. */
   disconnected: [info: { code: number; reason: string }];
+  /** An answer or event failed its schema (the answer was refused, the event dropped). */
+  invalid: [violation: ProtocolViolation];
 };
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const OPEN = 1;
 
+interface Pending {
+  type: RequestType;
+  resolve: (data: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   readonly url: string;
   readonly #createSocket: SocketFactory;
+  /** Says what this client is in the server's logs (`hello`). */
+  readonly #clientName: string;
   #socket: SocketLike | undefined;
+  /** True once the server accepted our hello on the current socket. */
+  #greeted = false;
   #nextId = 1;
   /** Requests sent and not yet answered, by id. */
-  readonly #pending = new Map<
-    number,
-    { resolve: (data: unknown) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }
-  >();
+  readonly #pending = new Map<number, Pending>();
 
-  constructor(url: string, createSocket: SocketFactory = (u) => new WebSocket(u) as unknown as SocketLike) {
+  constructor(url: string, createSocket: SocketFactory = (u) => new WebSocket(u) as unknown as SocketLike, clientName = 'hostline') {
     super();
     this.url = url;
     this.#createSocket = createSocket;
+    this.#clientName = clientName;
   }
 
+  /** Connected and greeted: requests can be sent. */
   get connected(): boolean {
-    return this.#socket?.readyState === OPEN;
+    return this.#greeted && this.#socket?.readyState === OPEN;
   }
 
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = this.#createSocket(this.url);
-      this.#socket = socket;
-      socket.onopen = () => resolve();
-      socket.onerror = () => reject(new RequestError('disconnected', `cannot reach the server at ${this.url}`));
-      socket.onmessage = (ev) => this.#onMessage(ev.data);
-      socket.onclose = (ev) => {
-        if (this.#socket !== socket) return;
-        this.#socket = undefined;
-        for (const [id, pending] of this.#pending) {
-          clearTimeout(pending.timer);
-          pending.reject(new RequestError('disconnected', 'the connection to the server closed'));
-          this.#pending.delete(id);
-        }
-        this.safeEmit('disconnected', { code: ev.code, reason: ev.reason });
-      };
-    });
-  }
-
-  request<T extends RequestType>(type: T, data: RequestData<T>): Promise<ResponseMap[T]> {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== OPEN) {
-      return Promise.reject(new RequestError('disconnected', 'not connected to the server'));
+  /** Opens the socket and says hello; rejects with `version_mismatch` when the server speaks another version. */
+  async connect(): Promise<void> {
+    const socket = await this.#open();
+    try {
+      const hello = await this.#call(socket, 'hello', { protocolVersion: PROTOCOL_VERSION, client: this.#clientName });
+      if (hello.protocolVersion !== PROTOCOL_VERSION) {
+        throw new RequestError(
+          'version_mismatch',
+          `this client speaks Hostline protocol ${PROTOCOL_VERSION} and the server protocol ${hello.protocolVersion}: reload the page or update the studio`,
+        );
+      }
+    } catch (error) {
+      if (this.#socket === socket) this.#socket = undefined;
+      socket.close(1000, 'hello failed');
+      // A server from before the greeting does not know it: it speaks an older protocol.
+      if (error instanceof RequestError && error.code === 'unknown_type') {
+        throw new RequestError('version_mismatch', `the server speaks an older Hostline protocol than this client (${PROTOCOL_VERSION}): the server needs updating`);
+      }
+      throw error;
     }
-    const id = this.#nextId++;
-    return new Promise<ResponseMap[T]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new RequestError('timeout', `${type} got no answer in ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(id, { resolve: resolve as (data: unknown) => void, reject, timer });
-      socket.send(JSON.stringify({ id, type, data }));
-    });
+    this.#greeted = true;
+  }
+
+  request<T extends RequestType>(type: T, data: RequestInput<T>): Promise<Reply<T>> {
+    const socket = this.#socket;
+    if (!socket || !this.connected) return Promise.reject(new RequestError('disconnected', 'not connected to the server'));
+    return this.#call(socket, type, data);
   }
 
   close(): void {
     this.#socket?.close(1000, 'bye');
+  }
+
+  #open(): Promise<SocketLike> {
+    return new Promise((resolve, reject) => {
+      const socket = this.#createSocket(this.url);
+      this.#socket = socket;
+      this.#greeted = false;
+      socket.onopen = () => resolve(socket);
+      socket.onerror = () => reject(new RequestError('disconnected', `cannot reach the server at ${this.url}`));
+      socket.onmessage = (ev) => this.#onMessage(ev.data);
+      socket.onclose = (ev) => {
+        const wasGreeted = this.#socket === socket && this.#greeted;
+        if (this.#socket === socket) {
+          this.#socket = undefined;
+          this.#greeted = false;
+        }
+        const why =
+          ev.code === CLOSE_VERSION_MISMATCH
+            ? new RequestError('version_mismatch', 'the server speaks another Hostline protocol version: reload the page or update the studio')
+            : new RequestError('disconnected', 'the connection to the server closed');
+        for (const [id, pending] of this.#pending) {
+          clearTimeout(pending.timer);
+          pending.reject(why);
+          this.#pending.delete(id);
+        }
+        // A socket that never got past hello is reported by connect() itself.
+        if (wasGreeted) this.safeEmit('disconnected', { code: ev.code, reason: ev.reason });
+      };
+    });
+  }
+
+  #call<T extends RequestType>(socket: SocketLike, type: T, data: RequestInput<T>): Promise<Reply<T>> {
+    const id = this.#nextId++;
+    return new Promise<Reply<T>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new RequestError('timeout', `${type} got no answer in ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      this.#pending.set(id, { type, resolve: resolve as (data: unknown) => void, reject, timer });
+      socket.send(JSON.stringify({ id, type, data }));
+    });
+  }
+
+  #violation(violation: ProtocolViolation): void {
+    console.warn(`the server's ${violation.kind} breaks the protocol (${violation.type}): ${violation.problem}`);
+    this.safeEmit('invalid', violation);
   }
 
   #onMessage(raw: unknown): void {
@@ -107,13 +179,17 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     try {
       json = JSON.parse(typeof raw === 'string' ? raw : String(raw));
     } catch {
+      this.#violation({ kind: 'message', type: 'unknown', problem: 'not JSON' });
       return;
     }
     const parsed = ServerMessageSchema.safeParse(json);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      this.#violation({ kind: 'message', type: 'unknown', problem: describeIssues(parsed.error) });
+      return;
+    }
     const message = parsed.data;
     if (message.kind === 'event') {
-      this.safeEmit(message.event as keyof EventMap, message.data as never);
+      this.#onEvent(message.event, message.data);
       return;
     }
     if (message.id === null) return;
@@ -121,7 +197,31 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     if (!pending) return;
     this.#pending.delete(message.id);
     clearTimeout(pending.timer);
-    if (message.ok) pending.resolve(message.data);
-    else pending.reject(new RequestError((message.error?.code ?? 'internal') as ErrorCode, message.error?.message ?? 'request failed'));
+    if (!message.ok) {
+      const error = message.error ?? { code: 'internal' as const, message: 'the request failed' };
+      pending.reject(new RequestError(error.code, error.message));
+      return;
+    }
+    const reply = requestSpec(pending.type).reply.safeParse(message.data);
+    if (!reply.success) {
+      const problem = describeIssues(reply.error);
+      this.#violation({ kind: 'reply', type: pending.type, problem });
+      pending.reject(new RequestError('bad_reply', `${pending.type}: the server's answer does not match the protocol (${problem})`));
+      return;
+    }
+    pending.resolve(reply.data);
+  }
+
+  #onEvent(type: string, data: unknown): void {
+    if (!isEventType(type)) {
+      this.#violation({ kind: 'event', type: type.slice(0, 64), problem: 'no such event in the protocol' });
+      return;
+    }
+    const checked = eventSchema(type).safeParse(data);
+    if (!checked.success) {
+      this.#violation({ kind: 'event', type, problem: describeIssues(checked.error) });
+      return;
+    }
+    this.safeEmit(type, checked.data as never);
   }
 }

@@ -1,17 +1,19 @@
 // The studio: set up (name, title, microphone), go live, share the link, watch the Stage and listeners.
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
+import { can } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
 import { ConsoleEngine } from '../audio/engine/ConsoleEngine';
 import type { AudioDevice } from '../audio/engine/devices';
 import { RoomClient } from '../room/RoomClient';
+import { RequestError } from '../room/SignalingClient';
 import { AudiencePanel } from '../ui/AudiencePanel';
 import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
 import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
-import { useServerNow } from '../ui/useRoom';
+import { useServerNow, useSpeaking } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
 import { ConsoleMeter } from './console/ConsoleMeter';
 import { ConsolePanel } from './console/ConsolePanel';
@@ -64,6 +66,7 @@ export function StudioApp() {
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
   const serverNow = useServerNow(snapshot);
+  const speaking = useSpeaking(session?.room);
   const [engine, setEngine] = useState<ConsoleEngine>();
   const elapsed = useElapsed(phase === 'live' ? snapshot?.startedAt : undefined);
 
@@ -120,7 +123,7 @@ export function StudioApp() {
       if (!track || !engine?.microphone.stream) throw new Error('no microphone is open');
       await studio.updateSettings({ hostName: name.trim(), lastSpaceTitle: title.trim() });
       const endpoint = await studio.getSfuEndpoint();
-      const room = new RoomClient({ wsUrl: endpoint.wsUrl, userToken: localStorage.getItem('hostline.userToken') ?? undefined });
+      const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
       const speakerOf = new Map<string, string>();
       room.on('trackadded', (remote) => {
@@ -199,8 +202,6 @@ export function StudioApp() {
         return;
       case 'remove':
         if (window.confirm(`Remove ${member.displayName} from this space? They cannot come back.`)) {
-          // Snapshots cannot tell a removal from leaving; the recording's timeline should.
-          window.hostlineRecorder?.noteAction('member.remove', memberId, member.displayName);
           void act(() => room.request('member.remove', { memberId }));
         }
         return;
@@ -223,6 +224,19 @@ export function StudioApp() {
     if (action === 'approve') void act(() => room.request('queue.approve', { memberId }));
     else if (action === 'decline') void act(() => room.request('queue.decline', { memberId }));
     else void act(() => room.request('queue.move', { memberId, direction: action }));
+  }
+
+  /** The server approves whoever is first in the queue as it stands now, and says who that was. */
+  async function approveNext() {
+    if (!session) return;
+    setError(undefined);
+    try {
+      const { displayName } = await session.room.approveNext();
+      setNotice(`${displayName} is on stage.`);
+    } catch (e) {
+      if (e instanceof RequestError && e.code === 'conflict') setNotice(`Nobody to approve: ${e.message}.`);
+      else setError((e as Error).message);
+    }
   }
 
   async function copySpeakerInvite() {
@@ -310,12 +324,13 @@ export function StudioApp() {
           <div className="column">
             <section className="card stage-card">
               <h2>Stage</h2>
-              <StageList snapshot={snapshot} selfId={session.room.memberId} onAction={onStageAction} />
+              <StageList snapshot={snapshot} speaking={speaking} selfId={session.room.memberId} onAction={onStageAction} />
               <ReactionFeed room={session.room} />
             </section>
             <section className="card">
               <h2>Audience</h2>
-              <AudiencePanel room={session.room} isHost={snapshot.you.role === 'host'} listenerCount={snapshot.listenerCount} />
+              {/* Inviting a co-host is the host's, like promoting one. */}
+              <AudiencePanel room={session.room} isHost={can(snapshot.you.role, 'cohost.promote')} listenerCount={snapshot.listenerCount} />
             </section>
           </div>
           <div className="column">
@@ -324,7 +339,7 @@ export function StudioApp() {
             )}
             <section className="card">
               <h2>Requests to speak</h2>
-              <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} />
+              <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />
             </section>
             <section className="card mic">
               <h2>Your microphone</h2>
@@ -338,8 +353,10 @@ export function StudioApp() {
                 <button data-testid="mute" className={muted ? 'warn' : ''} onClick={() => void toggleMute()}>
                   {muted ? 'Unmute' : 'Mute'}
                 </button>
-                <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
-                {snapshot.you.role === 'host' && (
+                {can(snapshot.you.role, 'stage.muteAll') && (
+                  <button data-testid="mute-all" onClick={() => void act(() => session.room.request('stage.muteAll', {}))}>Mute all</button>
+                )}
+                {can(snapshot.you.role, 'space.end') && (
                   <button data-testid="end-space" className="danger" onClick={() => void endSpace()}>End space</button>
                 )}
               </div>
@@ -352,10 +369,7 @@ export function StudioApp() {
                 studio={studio}
                 settings={settings}
                 onMuteSelf={() => void toggleMute()}
-                onApproveNext={() => {
-                  const next = snapshot.host?.queue[0];
-                  if (next) onQueueAction('approve', next.memberId);
-                }}
+                onApproveNext={() => void approveNext()}
                 onMuteAll={() => void act(() => session.room.request('stage.muteAll', {}))}
                 startedAt={snapshot.startedAt}
               />

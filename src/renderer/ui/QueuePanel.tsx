@@ -9,10 +9,13 @@ export function QueuePanel({
   snapshot,
   serverNow,
   onAction,
+  onApproveNext,
 }: {
   snapshot: SpaceSnapshot;
   serverNow: number;
   onAction: (action: QueueAction, memberId: string) => void;
+  /** Approves whoever is first in the queue when the server gets the request. */
+  onApproveNext: () => void;
 }) {
   const queue = snapshot.host?.queue ?? [];
   const speakers = snapshot.stage.filter((m) => m.role === 'speaker').length;
@@ -24,6 +27,9 @@ export function QueuePanel({
         <span className={`stage-capacity ${full ? 'full' : ''}`}>
           {speakers}/{snapshot.policy.maxSpeakers} speakers{full ? ' · stage full' : ''}
         </span>
+        <button className="small primary" data-testid="queue-approve-next" disabled={full || queue.length === 0} onClick={onApproveNext}>
+          Approve next
+        </button>
       </div>
       <ol className="queue-list" data-testid="queue">
         {queue.map((entry, i) => (

@@ -34,7 +34,16 @@ export type RecordingManifest = z.infer<typeof ManifestSchema>;
 export type RecordingPeriod = z.infer<typeof PeriodSchema>;
 
 export const EventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('stage'), atMs: z.number(), memberId: z.string(), name: z.string(), change: z.enum(['joined', 'left', 'role']), role: z.enum(['host', 'cohost', 'speaker', 'listener']) }),
+  z.object({
+    type: z.literal('stage'),
+    atMs: z.number(),
+    memberId: z.string(),
+    name: z.string(),
+    change: z.enum(['joined', 'left', 'role']),
+    role: z.enum(['host', 'cohost', 'speaker', 'listener']),
+    /** Why (approved, invited, stepped down, …), as the Space announced it. */
+    cause: z.string().optional(),
+  }),
   z.object({ type: z.literal('speech'), atMs: z.number(), track: z.number().int(), edge: z.enum(['start', 'end']) }),
   z.object({ type: z.literal('marker'), atMs: z.number(), title: z.string() }),
   z.object({ type: z.literal('audience'), atMs: z.number(), listening: z.number().int(), unique: z.number().int() }),

@@ -5,7 +5,8 @@
 // `start(…, { resume: true })` continues the same files where they end.
 import { fdatasync, mkdirSync } from 'node:fs';
 import { TypedEmitter } from '../../shared/TypedEmitter.js';
-import type { Role } from '../../shared/roles.js';
+import type { StageChange } from '../../shared/protocol.js';
+import { isOnStage } from '../../shared/roles.js';
 import { StageTap, tapClock, type StageTrack, type TapPacket } from '../egress/StageTap.js';
 import type { Logger } from '../logger.js';
 import type { Space } from '../Space.js';
@@ -58,8 +59,6 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
   #period: { from: number; atMs: number } | undefined;
   /** Where the replay's clock stands when paused (the end of the last period). */
   #pausedAtMs: number;
-  /** Who is on stage with which role, to write stage changes as they happen. */
-  #stage = new Map<string, { name: string; role: Role }>();
   #audience = { listening: -1, peak: 0, users: new Set<string>() };
   readonly #timers: Array<ReturnType<typeof setInterval>> = [];
   readonly #offs: Array<() => void> = [];
@@ -91,7 +90,10 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
     if (resume) recorder.#reopenTracks();
     recorder.#tap = await StageTap.open(space, logger);
     recorder.#tap.on('track', (track) => recorder.#attach(track));
-    recorder.#offs.push(space.on('statechanged', () => recorder.#onState()));
+    recorder.#offs.push(
+      space.on('statechanged', () => recorder.#onAudience()),
+      space.on('stagechanged', (change) => recorder.#onStageChange(change)),
+    );
     recorder.#timers.push(
       setInterval(() => recorder.#flush(), FLUSH_MS),
       setInterval(() => recorder.#sync(), SYNC_MS),
@@ -100,7 +102,8 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
       }, TICK_MS),
     );
     if (!options.paused) recorder.resume(resume ? 'interrupted' : 'start');
-    recorder.#onState();
+    recorder.#noteStage();
+    recorder.#onAudience();
     return recorder;
   }
 
@@ -259,20 +262,33 @@ export class ReplayRecorder extends TypedEmitter<ReplayRecorderEvents> {
     speaker.speech.feed(startMs, samples / 48, SpeechDetector.isLoud(packet.audioLevel, packet.payload.length));
   }
 
-  #onState(): void {
+  /** Who is on stage when recording starts (later changes come as they are announced). */
+  #noteStage(): void {
+    const atMs = Math.round(this.positionMs());
+    for (const m of this.#space.publicView().stage) {
+      this.#append({ type: 'stage', atMs, memberId: m.memberId, name: m.displayName, change: 'joined', role: m.role });
+    }
+  }
+
+  #onStageChange(change: StageChange): void {
+    if (this.#finished) return;
+    const wasOn = change.from !== null && isOnStage(change.from);
+    const isOn = change.to !== null && isOnStage(change.to);
+    this.#append({
+      type: 'stage',
+      atMs: Math.round(this.positionMs()),
+      memberId: change.memberId,
+      name: change.displayName,
+      change: wasOn && isOn ? 'role' : isOn ? 'joined' : 'left',
+      role: change.to ?? 'listener',
+      cause: change.cause,
+    });
+  }
+
+  #onAudience(): void {
     if (this.#finished) return;
     const atMs = Math.round(this.positionMs());
-    const { stage, listenerCount } = this.#space.publicView();
-    const now = new Map(stage.map((m) => [m.memberId, { name: m.displayName, role: m.role }]));
-    for (const [memberId, was] of this.#stage) {
-      if (!now.has(memberId)) this.#append({ type: 'stage', atMs, memberId, name: was.name, change: 'left', role: 'listener' });
-    }
-    for (const [memberId, is] of now) {
-      const was = this.#stage.get(memberId);
-      if (!was) this.#append({ type: 'stage', atMs, memberId, name: is.name, change: 'joined', role: is.role });
-      else if (was.role !== is.role) this.#append({ type: 'stage', atMs, memberId, name: is.name, change: 'role', role: is.role });
-    }
-    this.#stage = now;
+    const { listenerCount } = this.#space.publicView();
     for (const member of this.#space.members()) if (member.role === 'listener') this.#audience.users.add(member.userId);
     if (listenerCount !== this.#audience.listening) {
       this.#audience.listening = listenerCount;

@@ -59,7 +59,7 @@ export function buildTimeline(manifest: RecordingManifest, events: RecordingEven
     segments,
     stage: events
       .filter((e): e is Extract<RecordingEvent, { type: 'stage' }> => e.type === 'stage')
-      .map(({ atMs, memberId, name, change, role }) => ({ atMs: Math.min(atMs, durationMs), memberId, name, change, role })),
+      .map(({ atMs, memberId, name, change, role, cause }) => ({ atMs: Math.min(atMs, durationMs), memberId, name, change, role, ...(cause ? { cause } : {}) })),
     markers,
     chapters,
     listeners: {

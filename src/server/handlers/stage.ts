@@ -1,0 +1,40 @@
+// The Stage: invitations, stepping down, moving people back to the audience, co-hosts, the host's role.
+import { stage } from '../../shared/protocol/stage.js';
+import { DONE, handlersFor } from './context.js';
+
+export const stageHandlers = handlersFor(stage, {
+  async 'stage.invite'({ space, member, target }, { as }) {
+    space.invite(member, target, as);
+    return DONE;
+  },
+
+  async 'stage.answer'({ space, member }, { accept }) {
+    space.answerInvitation(member, accept);
+    return DONE;
+  },
+
+  async 'stage.leave'({ space, member }) {
+    space.stepDown(member);
+    return DONE;
+  },
+
+  async 'stage.remove'({ space, member, target }) {
+    space.removeFromStage(member, target);
+    return DONE;
+  },
+
+  async 'cohost.promote'({ space, member, target }) {
+    space.promote(member, target);
+    return DONE;
+  },
+
+  async 'cohost.demote'({ space, member, target }) {
+    space.demote(member, target);
+    return DONE;
+  },
+
+  async 'host.transfer'({ space, member, target }) {
+    space.transferHost(member, target);
+    return DONE;
+  },
+});
