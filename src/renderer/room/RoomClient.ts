@@ -155,8 +155,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
+    /** Record it on the server for a replay from the start; let listeners clip it live. */
+    replay?: { replay: boolean; liveClips?: boolean },
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, ...replay });
   }
 
   /**

@@ -19,6 +19,8 @@ import { ConsoleMeter } from './console/ConsoleMeter';
 import { ConsolePanel } from './console/ConsolePanel';
 import { RecordingLibrary } from './recording/RecordingLibrary';
 import { RecordingPanel } from './recording/RecordingPanel';
+import { ReplayLivePanel, ReplayManager } from './replay/ReplayPanels';
+import { StudioReplay } from './replay/StudioReplay';
 
 type Phase = 'setup' | 'starting' | 'live' | 'ended';
 
@@ -27,6 +29,8 @@ interface LiveSession {
   shareLink: string;
   spaceId: string;
   httpUrl: string;
+  /** The server's replay of this Space: the host's controls live and after the end. */
+  replay: StudioReplay;
 }
 
 declare global {
@@ -142,12 +146,17 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
-      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey);
+      const replaySettings = settings?.replay ?? { recordByDefault: false, liveClips: false };
+      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, {
+        replay: replaySettings.recordByDefault,
+        liveClips: replaySettings.liveClips,
+      });
       await room.join(created.hostToken);
       if (room.userToken) localStorage.setItem('hostline.userToken', room.userToken);
       await room.startSending(track);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
-      setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl });
+      const replay = new StudioReplay({ room, spaceId: created.spaceId, httpUrl: endpoint.httpUrl, hostToken: created.hostToken });
+      setSession({ room, shareLink, spaceId: created.spaceId, httpUrl: endpoint.httpUrl, replay });
       setPhase('live');
     } catch (e) {
       setError((e as Error).message);
@@ -286,6 +295,21 @@ export function StudioApp() {
             </select>
           </label>
           <ConsoleMeter tap={engine?.processedMeter} label="Level" />
+          {settings && (
+            <label className="inline">
+              <input
+                type="checkbox"
+                data-testid="replay-at-start"
+                checked={settings.replay.recordByDefault}
+                onChange={(e) => {
+                  const replay = { ...settings.replay, recordByDefault: e.target.checked };
+                  setSettings({ ...settings, replay });
+                  void studio.updateSettings({ replay });
+                }}
+              />
+              Record a replay for listeners (they see a “Recorded” mark)
+            </label>
+          )}
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -337,6 +361,7 @@ export function StudioApp() {
             {engine && settings && (
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
             )}
+            <ReplayLivePanel replay={session.replay} isHost={snapshot.you.role === 'host'} canMark={snapshot.you.role === 'host' || snapshot.you.role === 'cohost'} />
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />
@@ -384,6 +409,7 @@ export function StudioApp() {
           <button className="primary" onClick={() => window.location.reload()}>Start another</button>
         </main>
       )}
+      {phase === 'ended' && session && <ReplayManager replay={session.replay} />}
       {phase === 'ended' && <RecordingLibrary studio={studio} />}
     </div>
   );
