@@ -39,6 +39,8 @@ export async function startStudioHost(options: {
   defaultPort?: number;
   /** Where recordings go unless the settings name a folder (default $HOSTLINE_RECORDINGS_DIR, else <data dir>/recordings). */
   recordingsDir?: string;
+  /** Where the embedded SFU keeps replays for listeners (default $HOSTLINE_REPLAY_DIR, else <data dir>/replays). */
+  replayDir?: string;
 }): Promise<StudioHost> {
   const env = { ...options.env };
   if (options.defaultPort !== undefined && env.HOSTLINE_PORT === undefined) env.HOSTLINE_PORT = String(options.defaultPort);
@@ -46,6 +48,8 @@ export async function startStudioHost(options: {
   config.staticDir ??= options.staticDir;
   // The embedded SFU admits only this studio to create Spaces.
   config.studioKey ??= randomBytes(24).toString('base64url');
+  // The studio's replays outlive a restart: they live with its other files.
+  config.replayDir ??= options.replayDir ?? join(defaultDataDir(env), 'replays');
   const settings = new SettingsService(options.settingsStore);
   const logger = new Logger(config.logLevel, { service: 'hostline-studio' });
   let server: RunningServer | undefined;

@@ -20,22 +20,11 @@ import { Space } from '../../src/server/Space';
 import { decodeToWav, decodedSeconds, encodeOpus, ffprobe, requireFfmpeg } from '../support/ffmpeg';
 import { frameLevels, levelsOf } from '../support/levels';
 import { oggPackets } from '../support/ogg';
+import { HIGH_BAND, HIGH_PATTERN, LOW_BAND } from '../support/replayPatterns';
 import { plainProducer, type PlainProducer } from '../support/plainProducer';
 import { bursts, soxSamples } from '../support/sox';
 import { BEEP_PATTERN, writeBeepWav, type Beep } from '../support/wav';
 
-/** The second speaker's beeps are all above 1.8 kHz, the first's below 1.2 kHz: a filter tells them apart. */
-const HIGH_PATTERN: { beeps: Beep[]; length: number } = {
-  beeps: [
-    { start: 0.4, duration: 0.25, frequency: 2400 },
-    { start: 1.3, duration: 0.5, frequency: 3000 },
-    { start: 2.6, duration: 0.15, frequency: 2000 },
-    { start: 3.4, duration: 0.35, frequency: 2700 },
-  ],
-  length: 4.4,
-};
-const LOW_BAND = ['sinc', '-1200'];
-const HIGH_BAND = ['sinc', '1800'];
 /** Beeps must be found within this of where they were sent (the bound). */
 const TOLERANCE_S = 0.02;
 

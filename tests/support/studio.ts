@@ -15,6 +15,7 @@ export function startTestStudio(dir: string): Promise<StudioHost> {
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
+    replayDir: join(dir, 'replays'),
   });
 }
 

@@ -75,7 +75,6 @@ export class ReplayService extends TypedEmitter<ReplayServiceEvents> {
 
   /** Starts the retention sweep and finishes what a crash left: run once at start. */
   async start(liveSpaceIds: ReadonlySet<string> = new Set()): Promise<void> {
-    await mkdir(this.root, { recursive: true });
     await this.recover(liveSpaceIds);
     await this.sweep();
     this.#sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.#logger.error('retention sweep failed', { error })), SWEEP_MS);

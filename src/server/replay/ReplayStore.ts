@@ -56,12 +56,13 @@ export interface ReplayStore {
 const FileSchema = z.object({ replays: z.record(z.string(), ReplayRecordSchema), clips: z.record(z.string(), ClipRecordSchema) });
 
 export class FileReplayStore implements ReplayStore {
+  readonly #dir: string;
   readonly #path: string;
   readonly #replays = new Map<string, ReplayRecord>();
   readonly #clips = new Map<string, ClipRecord>();
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
+    this.#dir = dir;
     this.#path = join(dir, 'replays.json');
     let text: string | undefined;
     try {
@@ -116,6 +117,8 @@ export class FileReplayStore implements ReplayStore {
   }
 
   #write(): void {
+    // Made on first use, so a service that never records leaves no folder behind.
+    mkdirSync(this.#dir, { recursive: true });
     const tmp = `${this.#path}.tmp`;
     writeFileSync(tmp, JSON.stringify({ replays: Object.fromEntries(this.#replays), clips: Object.fromEntries(this.#clips) }));
     renameSync(tmp, this.#path);
