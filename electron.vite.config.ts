@@ -42,6 +42,8 @@ export default defineConfig({
           headless: resolve('src/main/headless.ts'),
           // The SFU service on its own.
           sfu: resolve('src/server/cli.ts'),
+          // The process that recognises speech for live captions (forked by the SFU).
+          'caption-worker': resolve('src/server/captions/caption-worker.ts'),
         },
       },
     },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { CaptionService } from './captions/CaptionService.js';
 import { ModerationStore } from './ModerationStore.js';
 import { ReplayService } from './replay/ReplayService.js';
 import { FileReplayStore } from './replay/ReplayStore.js';
@@ -35,6 +36,7 @@ export class Sfu {
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
   readonly moderation: ModerationStore;
+  readonly captions: CaptionService;
   /** Recordings for replays, the published replays and their clips. */
   readonly replays: ReplayService;
   /** Live Spaces by id; an ended Space removes itself. */
@@ -61,7 +63,23 @@ export class Sfu {
       logger,
       retentionDays: config.replayRetentionDays,
       ffmpeg: config.ffmpeg,
+      // The Space's saved captions (final lines, corrections applied, hidden ones left out) go with its replay.
+      captions: async (spaceId) =>
+        (this.captions.store.load(spaceId)?.lines ?? [])
+          .filter((line) => line.final && !line.hidden && line.text.trim())
+          .map((line) => ({ startAt: line.startedAt, endAt: line.endedAt, speaker: line.displayName, text: line.text })),
     });
+    this.captions = new CaptionService(
+      {
+        engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
+        maxStreams: config.captionStreams,
+        workerScript: config.captionWorkerScript,
+        dataDir: config.dataDir,
+        nice: config.captionNice,
+        shedMs: config.captionShedMs,
+      },
+      logger,
+    );
     pool.on('workerdied', () => this.#rescueSpaces());
   }
 
@@ -129,6 +147,7 @@ export class Sfu {
     hostName: string;
     userToken?: string;
     requestPolicy?: 'everyone' | 'invited';
+    captions?: boolean;
     /** Record it for a replay from the start. */
     replay?: boolean;
     liveClips?: boolean;
@@ -151,6 +170,7 @@ export class Sfu {
       hostUserId,
     });
     await space.start();
+    this.captions.attach(space, init.captions ?? false);
     this.#spaces.set(id, space);
     space.once('ended', () => {
       this.#spaces.delete(id);
@@ -189,6 +209,7 @@ export class Sfu {
     // Recordings stay on disk as they are: resumed or published at the next start.
     this.replays.close();
     for (const space of this.spaces()) space.end('the server is shutting down');
+    this.captions.close();
     this.pool.close();
     if (this.#temporaryReplayRoot) rmSync(this.#temporaryReplayRoot, { recursive: true, force: true });
   }

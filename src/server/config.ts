@@ -33,8 +33,23 @@ const ConfigSchema = z
     replayRetentionDays: z.number().int().min(0).max(3650),
     /** The ffmpeg that publishes replays and cuts clips. */
     ffmpeg: z.string().min(1),
+    /** Live captions: the embedded pocketsphinx, or whisper.cpp with a model file the deployment supplies. */
+    captionEngine: z.enum(['pocketsphinx', 'whisper']),
+    captionWhisperModel: z.string().min(1).optional(),
+    /** Recognition streams the caption worker keeps at most (speakers captioned at the same moment). */
+    captionStreams: z.number().int().min(1).max(64),
+    /** The built caption worker script (tests point at their own build). */
+    captionWorkerScript: z.string().optional(),
+    /** How far behind a speaker's captions may fall before their audio is skipped to catch up, ms. */
+    captionShedMs: z.number().int().min(3000).max(600_000),
+    /** nice(1) value of the caption worker: 10 by default, so captions wait before audio ever does. */
+    captionNice: z.number().int().min(0).max(19),
   })
-  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' });
+  .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
+  .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
+    message: 'the whisper caption engine needs --caption-whisper-model <ggml model file>',
+    path: ['captionWhisperModel'],
+  });
 
 export type ServerConfig = z.infer<typeof ConfigSchema>;
 
@@ -56,6 +71,11 @@ const OPTIONS = [
   { key: 'replayDir', flag: 'replay-dir', env: 'HOSTLINE_REPLAY_DIR', type: 'string', help: 'folder for replays and clips (default <data dir>/replays, else a temporary folder)' },
   { key: 'replayRetentionDays', flag: 'replay-retention-days', env: 'HOSTLINE_REPLAY_RETENTION_DAYS', type: 'int', help: 'days a new replay is kept; 0 keeps it until deleted (default 30)' },
   { key: 'ffmpeg', flag: 'ffmpeg', env: 'HOSTLINE_FFMPEG', type: 'string', help: 'ffmpeg binary that publishes replays (default ffmpeg)' },
+  { key: 'captionEngine', flag: 'caption-engine', env: 'HOSTLINE_CAPTION_ENGINE', type: 'string', help: 'pocketsphinx (embedded, default) | whisper (needs --caption-whisper-model)' },
+  { key: 'captionWhisperModel', flag: 'caption-whisper-model', env: 'HOSTLINE_CAPTION_WHISPER_MODEL', type: 'string', help: 'a whisper.cpp ggml model file (e.g. ggml-base.en.bin) for --caption-engine whisper' },
+  { key: 'captionStreams', flag: 'caption-streams', env: 'HOSTLINE_CAPTION_STREAMS', type: 'int', help: 'speakers captioned at the same moment, at most (default 4; ~90 MB each)' },
+  { key: 'captionShedMs', flag: 'caption-shed-ms', env: 'HOSTLINE_CAPTION_SHED_MS', type: 'int', help: 'how far behind a speaker\'s captions may fall before audio is skipped to catch up (default 8000)' },
+  { key: 'captionNice', flag: 'caption-nice', env: 'HOSTLINE_CAPTION_NICE', type: 'int', help: 'CPU priority (nice) of the caption worker (default 10: below the SFU and its media)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
 ] as const;
 
@@ -72,6 +92,10 @@ export function defaultConfig(): ServerConfig {
     maxCohosts: 2,
     replayRetentionDays: 30,
     ffmpeg: 'ffmpeg',
+    captionEngine: 'pocketsphinx',
+    captionStreams: 4,
+    captionNice: 10,
+    captionShedMs: 8000,
   };
 }
 

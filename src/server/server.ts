@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
+import { captionRoutes } from './captions/caption-routes.js';
 import { Connection } from './Connection.js';
 import { Logger } from './logger.js';
 import { Sfu } from './Sfu.js';
@@ -53,6 +54,7 @@ export async function startServer(
         sendJson(res, 200, { ok: true, spaces: sfu.spaces().length, workers: sfu.pool.size });
         return;
       }
+      if (await captionRoutes(sfu, req, res, url)) return;
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }

@@ -107,6 +107,13 @@ const TABLE: Record<RequestType, Row> = {
   // Hosts may mark, but this Space is not being recorded.
   'replay.mark': { data: () => ({ title: 'Q&A' }), expect: row('conflict', 'conflict', F, F) },
   'replay.liveClip': { data: () => ({}), expect: row('conflict', 'conflict', 'conflict', 'conflict') },
+  'captions.settings': { data: () => ({ enabled: false }), expect: row('ok', 'ok', F, F) },
+  'captions.show': { data: () => ({ show: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.decline': { data: () => ({ declined: true }), expect: row('ok', 'ok', 'ok', 'ok') },
+  'captions.editor': { data: (w) => ({ memberId: w.f.id('audience'), editor: true }), expect: row('ok', F, F, F) },
+  // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
+  'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F) },
+  'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F) },
 };
 
 describe('authority: every request from every role', () => {
@@ -130,9 +137,13 @@ describe('authority: every request from every role', () => {
       'host.transfer': 'cohost', 'cohost.demote': 'cohost', 'queue.approve': 'listener', 'queue.decline': 'listener',
       'queue.move': 'listener', 'stage.invite': 'listener', 'member.remove': 'listener', 'stage.remove': 'speaker',
       'cohost.promote': 'speaker', 'member.mute': 'speaker', 'member.block': 'speaker', 'member.report': 'speaker',
+      'captions.editor': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener']);
+    // Refused by a grant the role rule cannot see: speakers and listeners may correct captions once the
+    // host names them caption editor, so can() offers it and the server checks the grant.
+    for (const type of ['captions.correct', 'captions.hide']) for (const role of ['speaker', 'listener']) byData.add(`${type}:${role}`);
     for (const type of REQUEST_TYPES) {
       for (const role of ['host', 'cohost', 'speaker', 'listener'] as const) {
         if (byData.has(`${type}:${role}`)) continue;

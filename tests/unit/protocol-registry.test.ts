@@ -21,7 +21,7 @@ describe('the protocol registry', () => {
   it('gives requests with a target rule a memberId to target, and only behind a member rule', () => {
     const targeted = REQUEST_TYPES.filter((type) => requestSpec(type).target);
     expect(targeted.sort()).toEqual([
-      'cohost.demote', 'cohost.promote', 'host.transfer', 'member.block', 'member.mute', 'member.remove', 'member.report',
+      'captions.editor', 'cohost.demote', 'cohost.promote', 'host.transfer', 'member.block', 'member.mute', 'member.remove', 'member.report',
       'queue.approve', 'queue.decline', 'queue.move', 'stage.invite', 'stage.remove',
     ]);
     for (const type of targeted) {

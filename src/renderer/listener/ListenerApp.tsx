@@ -18,6 +18,8 @@ import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
 import type { ClipInfo, ReplayStatus } from '../../shared/replay';
 import { ReplayView } from '../replay/ReplayView';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
+import { CaptionFeed } from '../room/CaptionFeed';
 
 type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 
@@ -97,6 +99,8 @@ export function ListenerApp() {
   const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
+  // Made with the room, before joining, so it hears the captions state the server sends on join.
+  const [captions, setCaptions] = useState<CaptionFeed>();
 
   // After the Space ends, its link shows the replay.
   const [replay, setReplay] = useState<ReplayStatus>();
@@ -159,6 +163,7 @@ export function ListenerApp() {
       client.on('reconnected', () => setNotice('Reconnected.'));
       client.on('disconnected', (reason) => setError(`Disconnected: ${reason}`));
       if (!client.signaling.connected) await client.connect();
+      setCaptions(new CaptionFeed(client));
       await client.join(invite, name.trim() || undefined);
       if (client.userToken) localStorage.setItem(USER_TOKEN_KEY, client.userToken);
       setRoom(client);
@@ -335,6 +340,7 @@ export function ListenerApp() {
                 <p>In this space, only people the host invites can ask to speak.</p>
               )}
             </section>
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>What you hear</h2>
               <Meter meter={meter} label="Incoming level" />

@@ -155,10 +155,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     hostName: string,
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
+    captions?: boolean,
     /** Record it on the server for a replay from the start; let listeners clip it live. */
     replay?: { replay: boolean; liveClips?: boolean },
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, ...replay });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions, ...replay });
   }
 
   /**

@@ -2,6 +2,8 @@
 // Rendering only: the RoomClient, the microphone and the meter are plain objects this component holds.
 import { useEffect, useState } from 'react';
 import { can } from '../../shared/protocol';
+import { CaptionFeed } from '../room/CaptionFeed';
+import { CaptionsPanel } from '../ui/CaptionsPanel';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot } from '../../shared/space';
 import { studioApi } from '../bridge/studio';
@@ -69,6 +71,8 @@ export function StudioApp() {
   const [snapshot, setSnapshot] = useState<SpaceSnapshot>();
   const [copied, setCopied] = useState<string>();
   const [reconnecting, setReconnecting] = useState<string>();
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const [captions, setCaptions] = useState<CaptionFeed>();
   const serverNow = useServerNow(snapshot);
   const speaking = useSpeaking(session?.room);
   const [engine, setEngine] = useState<ConsoleEngine>();
@@ -146,8 +150,10 @@ export function StudioApp() {
         setError(`Lost the connection to the SFU: ${reason}`);
       });
       await room.connect();
+      const feed = new CaptionFeed(room);
+      setCaptions(feed);
       const replaySettings = settings?.replay ?? { recordByDefault: false, liveClips: false };
-      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, {
+      const created = await room.createSpace(title.trim(), name.trim(), endpoint.studioKey, undefined, captionsOn, {
         replay: replaySettings.recordByDefault,
         liveClips: replaySettings.liveClips,
       });
@@ -310,6 +316,10 @@ export function StudioApp() {
               Record a replay for listeners (they see a “Recorded” mark)
             </label>
           )}
+          <label className="inline">
+            <input type="checkbox" data-testid="live-captions" checked={captionsOn} onChange={(e) => setCaptionsOn(e.target.checked)} />
+            Live captions (transcribed on the server; anyone on stage can decline)
+          </label>
           <button className="primary" data-testid="go-live" disabled={!canGoLive} onClick={() => void goLive()}>
             {phase === 'starting' ? 'Starting…' : 'Go live'}
           </button>
@@ -362,6 +372,7 @@ export function StudioApp() {
               <RecordingPanel studio={studio} engine={engine} room={session.room} hostName={name.trim()} shortcuts={settings.shortcuts} />
             )}
             <ReplayLivePanel replay={session.replay} isHost={snapshot.you.role === 'host'} canMark={snapshot.you.role === 'host' || snapshot.you.role === 'cohost'} />
+            {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>Requests to speak</h2>
               <QueuePanel snapshot={snapshot} serverNow={serverNow} onAction={onQueueAction} onApproveNext={() => void approveNext()} />

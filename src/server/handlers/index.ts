@@ -4,6 +4,7 @@ import type { HandlerTable } from './context.js';
 import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
 import { queueHandlers } from './queue.js';
+import { captionHandlers } from './captions.js';
 import { reactionHandlers } from './reactions.js';
 import { replayHandlers } from './replay.js';
 import { sessionHandlers } from './session.js';
@@ -19,4 +20,5 @@ export const HANDLERS: HandlerTable = {
   ...moderationHandlers,
   ...reactionHandlers,
   ...replayHandlers,
+  ...captionHandlers,
 };

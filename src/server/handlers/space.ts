@@ -8,9 +8,9 @@ import type { Space } from '../Space.js';
 import { DONE, handlersFor, type BaseContext } from './context.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, replay, liveClips }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, replay, liveClips }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, replay, liveClips });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, replay, liveClips });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
@@ -30,6 +30,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
       push: ctx.push,
     });
     ctx.attach(space, member, member.attachment);
+    ctx.sfu.captions.of(space.id)?.welcome(member);
     return joinedAnswer(ctx, space, member);
   },
 
@@ -55,6 +56,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
     const attachment = found.space.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
+    ctx.sfu.captions.of(found.space.id)?.welcome(found.member);
     return joinedAnswer(ctx, found.space, found.member, lastStageSeq);
   },
 
@@ -97,5 +99,6 @@ function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageS
     stageChanges: lastStageSeq === undefined ? [] : space.stageChangesSince(lastStageSeq),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
+    captions: ctx.sfu.captions.of(space.id)!.stateFor(member),
   };
 }

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { RetentionSchema } from '../../shared/replay.js';
+import { ClipInfoSchema, RetentionSchema } from '../../shared/replay.js';
 
 const ReplayRecordSchema = z.object({
   spaceId: z.string(),
@@ -28,14 +28,8 @@ const ReplayRecordSchema = z.object({
 });
 export type ReplayRecord = z.infer<typeof ReplayRecordSchema>;
 
-const ClipRecordSchema = z.object({
-  id: z.string(),
-  spaceId: z.string(),
-  title: z.string(),
-  startMs: z.number(),
-  durationMs: z.number(),
-  createdAt: z.number(),
-  fromLive: z.boolean(),
+/** A clip as kept: what its page shows (without the URLs, made from the id) and who cut it. */
+const ClipRecordSchema = ClipInfoSchema.omit({ pagePath: true, audioUrl: true }).extend({
   /** The user who cut it, when known. */
   createdBy: z.string().nullable(),
 });

@@ -8,3 +8,4 @@ export { media } from './media.js';
 export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
 export { replay } from './replay.js';
+export { captions } from './captions.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { RtpCapabilitiesSchema } from '../media.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
+import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
 import { ProducerInfoSchema } from './media.js';
@@ -28,6 +29,8 @@ export const JoinedSpaceSchema = z.object({
   resumeToken: z.string(),
   /** Keep it and present it on later joins: it carries the same identity. */
   userToken: z.string(),
+  /** Where live captions stand for this member. */
+  captions: CaptionStateSchema,
 });
 
 const Token = z.string().min(1).max(4096);
@@ -47,6 +50,8 @@ export const space = feature({
         replay: z.boolean().optional(),
         /** Let listeners clip the last 30 s while live (clips of the replay are always allowed). */
         liveClips: z.boolean().optional(),
+        /** Live captions from the start (the host can switch them later with `captions.settings`). */
+        captions: z.boolean().optional(),
       }),
       reply: z.object({ spaceId: z.string(), hostToken: z.string(), listenerInvite: z.string(), listenPath: z.string() }),
       access: ANYONE,
