@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebVTTParser } from 'webvtt-parser';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import type { ClipInfo, ReplayInfo, ReplayTimeline } from '../../src/shared/replay';
 import type { Space } from '../../src/server/Space';
@@ -263,6 +264,57 @@ describe('replays through the service and its HTTP API', () => {
     expect(info.clips.map((c) => c.id)).toEqual([liveClip.id]);
     const clipAudio = await api(liveClip.audioUrl);
     expect(clipAudio.status).toBe(200);
+  }, 60_000);
+
+  it('a captioned Space’s replay carries its captions as WebVTT on the replay’s clock, read by a parser not ours', async () => {
+    const space = await openSpace();
+    const t0 = space.startedAt;
+    // The Space's saved captions, as the caption service keeps them (final lines; a hidden one; a correction applied).
+    const line = (lineId: string, startMs: number, text: string, hidden = false) => ({
+      lineId,
+      memberId: 'm',
+      displayName: 'Grace',
+      text,
+      final: true,
+      startedAt: t0 + startMs,
+      endedAt: t0 + startMs + 1200,
+      delayed: false,
+      skippedSeconds: 0,
+      hidden,
+      editedBy: null,
+      revision: 0,
+    });
+    await speak(space, 'Grace');
+    server.sfu.captions.store.save({
+      spaceId: space.id,
+      title: space.title,
+      startedAt: t0,
+      lines: [line('a', 1500, 'Welcome to the late show'), line('b', 3000, 'hidden by the host', true), line('c', 4000, 'Thanks for coming')],
+    });
+    await host.request('space.end', {});
+    const info = await published(created.spaceId);
+    expect(info.captionsUrl).toBe(`/api/replays/${created.spaceId}/captions.vtt`);
+    expect((await json<ReplayTimeline>(info.timelineUrl!)).captions).toBe(true);
+    const res = await api(info.captionsUrl!);
+    expect(res.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    const parsed = new WebVTTParser().parse(await res.text(), 'metadata');
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.cues.map((c: { tree: { children: Array<{ value: string; children: Array<{ value: string }> }> } }) => [c.tree.children[0]!.value, c.tree.children[0]!.children[0]!.value])).toEqual([
+      ['Grace', 'Welcome to the late show'],
+      ['Grace', 'Thanks for coming'],
+    ]);
+    // Recording began a moment after the Space did: the cue sits that much earlier on the replay's clock.
+    const recordingFrom = server.sfu.replays.folder(created.spaceId).readManifest().periods[0]!.from;
+    expect(parsed.cues[0].startTime).toBeCloseTo((t0 + 1500 - recordingFrom) / 1000, 2);
+    // Trimming the start moves the captions with it.
+    const trimmed = await api(`/api/replays/${created.spaceId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${created.hostToken}` },
+      body: JSON.stringify({ trimStartMs: 1000 }),
+    });
+    expect(trimmed.status).toBe(200);
+    const again = new WebVTTParser().parse(await (await api(info.captionsUrl!)).text(), 'metadata');
+    expect(again.cues[0].startTime).toBeCloseTo((t0 + 1500 - recordingFrom - 1000) / 1000, 2);
   }, 60_000);
 
   it('replays past their retention are deleted by the sweep', async () => {
