@@ -72,6 +72,13 @@ describeIfChromium('replays for listeners, in Chromium', () => {
     await host.getByTestId('replay-marker').click();
     await expect.poll(() => host.getByTestId('replay-markers').innerText()).toMatch(/1 marker/);
     await host.waitForTimeout(6_000);
+    // Captions as the caption service saves them for the replay (its own tests cover recognising them).
+    const space = studio.server.sfu.space(spaceId)!;
+    const line = (lineId: string, fromStartMs: number, text: string) => ({
+      lineId, memberId: 'm', displayName: 'Ada', text, final: true, startedAt: space.startedAt + fromStartMs, endedAt: space.startedAt + fromStartMs + 1500,
+      delayed: false, skippedSeconds: 0, hidden: false, editedBy: null, revision: 0,
+    });
+    studio.server.sfu.captions.store.save({ spaceId, title: space.title, startedAt: space.startedAt, lines: [line('one', 4000, 'Welcome to the show'), line('two', 9000, 'Here is Grace')] });
     await host.getByTestId('end-space').click();
     await expect.poll(() => host.getByTestId('replay-manager-status').innerText(), { timeout: 60_000 }).toMatch(/^Published: /);
     info = (await (await fetch(`${studio.server.httpUrl}/api/replays/${spaceId}`)).json()) as ReplayInfo;
@@ -146,6 +153,22 @@ describeIfChromium('replays for listeners, in Chromium', () => {
     // Within 250 ms of the first word of the guest's turn (her first beep in that stretch).
     const firstWord = guestBeeps.find((g) => g.start >= guestStretch.startMs / 1000 - 0.25)!;
     expect(Math.abs(landed - firstWord.start), `landed ${landed}, her next word at ${firstWord.start} (next beep after ${from}: ${expected.start})`).toBeLessThan(0.25);
+
+    // Captions on: the line at the playhead, with its speaker, follows seeks; off hides it.
+    await listener.getByTestId('replay-captions').click();
+    expect(await listener.getByTestId('replay-captions').getAttribute('aria-pressed')).toBe('true');
+    // Recorded from the start, the replay's clock is the Space's (within the ms it took to start recording).
+    const cueAt = (fromStartMs: number) => fromStartMs;
+    await listener.evaluate(() => window.hostlineReplay!.pause());
+    await listener.evaluate((ms) => window.hostlineReplay!.seek(ms), cueAt(4000) + 500);
+    await expect.poll(() => listener.getByTestId('replay-caption').innerText(), { timeout: 5000 }).toBe('Ada: Welcome to the show');
+    await listener.evaluate((ms) => window.hostlineReplay!.seek(ms), cueAt(9000) + 700);
+    await expect.poll(() => listener.getByTestId('replay-caption').innerText(), { timeout: 5000 }).toBe('Ada: Here is Grace');
+    await listener.evaluate((ms) => window.hostlineReplay!.seek(ms), cueAt(7000));
+    await expect.poll(() => listener.getByTestId('replay-caption').innerText(), { timeout: 5000 }).toBe('');
+    await listener.getByTestId('replay-captions').click();
+    expect(await listener.getByTestId('replay-caption').count()).toBe(0);
+    await listener.evaluate((ms) => window.hostlineReplay!.seek(ms), Math.round(landed * 1000));
 
     // A clip from here, with its own link that plays alone.
     await listener.getByTestId('replay-clip').click();

@@ -20,7 +20,10 @@ export interface ReplayMedia {
   pause(): void;
   addEventListener(type: string, listener: () => void): void;
   removeEventListener(type: string, listener: () => void): void;
-  readonly textTracks?: { length: number; [index: number]: { mode: string; activeCues: ArrayLike<object> | null } };
+  readonly textTracks?: {
+    length: number;
+    [index: number]: { mode: string; activeCues: ArrayLike<object> | null; addEventListener?(type: 'cuechange', listener: () => void): void };
+  };
 }
 
 export type ReplayLoad = 'loading' | 'processing' | 'ready' | 'missing' | 'refused' | 'failed';
@@ -65,6 +68,8 @@ export class ReplayPlayer extends TypedEmitter<ReplayPlayerEvents> {
   readonly #token: string | undefined;
   #state: ReplayPlayerState = { load: 'loading', positionMs: 0, playing: false, speed: 1, captionsOn: false, speaking: [], chapter: 0 };
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The captions track's cue changes are followed (set up once, on the first switch on). */
+  #followingCues = false;
   /** Media listeners, removed on close. */
   readonly #offs: Array<() => void> = [];
   #closed = false;
@@ -155,8 +160,13 @@ export class ReplayPlayer extends TypedEmitter<ReplayPlayerEvents> {
 
   setCaptions(on: boolean): void {
     const track = this.#media.textTracks?.[0];
-    // Hidden, not showing: the page draws the line itself, under the speaker's name.
+    // Hidden, not showing: the page draws the line itself, with the speaker's name.
     if (track) track.mode = on ? 'hidden' : 'disabled';
+    if (track && on && !this.#followingCues) {
+      // Cues load after the switch and change between timeupdates: follow them as they change.
+      track.addEventListener?.('cuechange', () => this.#tick());
+      this.#followingCues = true;
+    }
     this.#set({ captionsOn: on, caption: on ? this.#caption() : undefined });
   }
 
