@@ -2,8 +2,11 @@
 // clips and trims. Arguments are built by pure functions (tested on their own); the runner reports
 // ffmpeg's own error text when it fails, and a clear install hint when ffmpeg is missing.
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 export const OPUS_BITRATE = '48k';
+/** ffmpeg runs below the service's own priority, so publishing never takes CPU from live audio. */
+const FFMPEG_NICE = 10;
 
 export class FfmpegError extends Error {
   constructor(message: string) {
@@ -17,6 +20,13 @@ export function runFfmpeg(args: string[], options: { binary?: string; signal?: A
   const binary = options.binary ?? 'ffmpeg';
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'], signal: options.signal });
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, FFMPEG_NICE);
+      } catch {
+        // Not allowed to lower it (a restricted container): it runs at our priority.
+      }
+    }
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString();
