@@ -52,7 +52,7 @@ it('fan-out: one speaker to N listeners on one worker', async () => {
   const worker = server.sfu.pool.workers()[0]!;
   const { space, listenerInvite } = await server.sfu.createSpace({ title: 'Fan-out bench', hostName: 'Bench speaker' });
   // The speaker is a member on the Stage, so real listeners can join and consume it as usual.
-  const speakerMember = space.join({ userId: 'bench-speaker', displayName: 'Bench speaker', role: 'host', canRequest: false, push: () => undefined });
+  const speakerMember = space.membership.join({ userId: 'bench-speaker', displayName: 'Bench speaker', role: 'host', canRequest: false, push: () => undefined });
   rig = RtpRig.start();
   const speaker = await plainSpeaker(space.router, rig);
   await space.addProducer(speakerMember, speaker.producer);

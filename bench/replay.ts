@@ -62,15 +62,15 @@ async function recordingCost() {
     hostUserId: 'host',
   });
   await space.start();
-  const host = space.join({ userId: 'host', displayName: 'Host', role: 'host', canRequest: false, push: () => {} });
+  const host = space.membership.join({ userId: 'host', displayName: 'Host', role: 'host', canRequest: false, push: () => {} });
   const targets: Array<{ port: number; ssrc: number }> = [];
   const transports: ms.PlainTransport[] = [];
   for (let i = 0; i < SPEAKERS; i++) {
     const member =
-      i === 0 ? host : space.join({ userId: `u${i}`, displayName: `Speaker ${i}`, role: 'listener', canRequest: true, push: () => {} });
+      i === 0 ? host : space.membership.join({ userId: `u${i}`, displayName: `Speaker ${i}`, role: 'listener', canRequest: true, push: () => {} });
     if (i > 0) {
-      space.raiseHand(member);
-      space.approve(host, member);
+      space.queue.raise(member);
+      space.queue.approve(host, member);
     }
     const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
     const ssrc = 0x5000 + i;

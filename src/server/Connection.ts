@@ -156,6 +156,6 @@ export class Connection {
   #onClose(): void {
     const joined = this.#joined;
     this.#joined = undefined;
-    if (joined && !joined.member.closed) joined.space.disconnect(joined.member, joined.attachment);
+    if (joined && !joined.member.closed) joined.space.membership.disconnect(joined.member, joined.attachment);
   }
 }

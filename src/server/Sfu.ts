@@ -188,7 +188,7 @@ export class Sfu {
   /** Finds the Space and member a resume token belongs to. */
   resumable(resumeToken: string) {
     for (const space of this.#spaces.values()) {
-      const member = space.memberByResumeToken(resumeToken);
+      const member = space.membership.byResumeToken(resumeToken);
       if (member) return { space, member };
     }
     return undefined;

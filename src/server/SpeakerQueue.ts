@@ -1,90 +1,103 @@
-// The speaker queue: raised hands in order, first come first served, which hosts can reorder.
-// Pure bookkeeping (no I/O), so its rules are tested directly.
-
-interface Hand {
-  memberId: string;
-  raisedAt: number;
-}
-
-/** Assumed time between approvals until the queue has moved a few times. */
-const DEFAULT_TURN_MS = 90_000;
-/** How many recent exits from the head of the queue the wait estimate averages over. */
-const TURNS_REMEMBERED = 5;
+// The speaker queue of a Space: listeners raise a hand to ask to speak (with a mic check the server
+// rates), hosts approve, decline or reorder the requests, and "approve next" takes whoever is first as
+// the queue stands here, on the server. The order itself is QueueOrder's.
+import { ProtocolError } from '../shared/errors.js';
+import { rateMicCheck, type MicCheck, type MicCheckFigures } from '../shared/mic-check.js';
+import type { Member } from './Member.js';
+import { QueueOrder, type Hand } from './QueueOrder.js';
+import type { Space } from './Space.js';
 
 export class SpeakerQueue {
-  /** Hands in queue order; index 0 is next. */
-  readonly #hands: Hand[] = [];
-  /** When recent requests left the queue (approved or declined), oldest first. */
-  readonly #exits: number[] = [];
+  readonly #space: Space;
+  /** The raised hands in order, and the pace of the queue. */
+  readonly #order = new QueueOrder();
 
-  get length(): number {
-    return this.#hands.length;
+  constructor(space: Space) {
+    this.#space = space;
   }
 
-  entries(): ReadonlyArray<Readonly<Hand>> {
-    return this.#hands;
+  /** Whether this member may raise a hand under the Space's policy. */
+  mayRequest(member: Member): boolean {
+    return this.#space.policy.requestPolicy === 'everyone' || member.canRequest;
+  }
+
+  raise(member: Member): number {
+    if (member.role !== 'listener') throw new ProtocolError('conflict', 'you are already on stage');
+    if (!this.mayRequest(member)) {
+      throw new ProtocolError('forbidden', 'only people the host invited may ask to speak in this space');
+    }
+    const position = this.#order.raise(member.id, Date.now());
+    this.#space.view.schedule();
+    return position;
+  }
+
+  lower(member: Member): void {
+    if (!this.#order.remove(member.id)) throw new ProtocolError('conflict', 'your hand is not raised');
+    this.#space.view.schedule();
+  }
+
+  /** Rates and keeps the mic check of someone whose hand is up; hosts see it beside the request. */
+  recordMicCheck(member: Member, figures: MicCheckFigures): MicCheck {
+    if (!this.#order.has(member.id)) throw new ProtocolError('conflict', 'raise your hand first');
+    member.micCheck = rateMicCheck(figures);
+    this.#space.view.schedule();
+    return member.micCheck;
+  }
+
+  approve(actor: Member, target: Member): void {
+    if (!this.#order.has(target.id)) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
+    this.#space.stage.assertRoomFor('speaker');
+    this.#order.answer(target.id, Date.now());
+    this.#space.stage.move(target, 'speaker', 'approved', actor.id);
+    this.#space.logger.info('request approved', { memberId: target.id, by: actor.id });
+  }
+
+  /** Approves whoever is first in the queue now, and returns them. */
+  approveNext(actor: Member): Member {
+    const next = this.#order.entries()[0];
+    const target = next && this.#space.member(next.memberId);
+    if (!target) throw new ProtocolError('conflict', 'nobody is waiting to speak');
+    this.approve(actor, target);
+    return target;
+  }
+
+  decline(_actor: Member, target: Member): void {
+    if (!this.#order.answer(target.id, Date.now())) {
+      throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
+    }
+    this.#space.view.schedule();
+  }
+
+  move(_actor: Member, target: Member, direction: 'up' | 'down'): number {
+    const position = this.#order.move(target.id, direction);
+    if (position === undefined) throw new ProtocolError('conflict', `${target.displayName} has not asked to speak`);
+    this.#space.view.schedule();
+    return position;
+  }
+
+  /** Takes a hand down without counting a turn (they left, or came on stage another way). */
+  forget(memberId: string): void {
+    this.#order.remove(memberId);
+  }
+
+  // ---- what the view reads --------------------------------------------------------------------------
+
+  get length(): number {
+    return this.#order.length;
   }
 
   has(memberId: string): boolean {
-    return this.#hands.some((h) => h.memberId === memberId);
+    return this.#order.has(memberId);
   }
 
-  /** 1-based position, or undefined when the member has no raised hand. */
-  position(memberId: string): number | undefined {
-    const index = this.#hands.findIndex((h) => h.memberId === memberId);
-    return index < 0 ? undefined : index + 1;
+  entries(): ReadonlyArray<Readonly<Hand>> {
+    return this.#order.entries();
   }
 
-  /** Adds a hand at the back; raising again keeps the original place. */
-  raise(memberId: string, now: number): number {
-    const existing = this.position(memberId);
-    if (existing !== undefined) return existing;
-    this.#hands.push({ memberId, raisedAt: now });
-    return this.#hands.length;
-  }
-
-  raisedAt(memberId: string): number | undefined {
-    return this.#hands.find((h) => h.memberId === memberId)?.raisedAt;
-  }
-
-  /** Removes a hand without counting it as a turn (lowered, left, removed). */
-  remove(memberId: string): boolean {
-    const index = this.#hands.findIndex((h) => h.memberId === memberId);
-    if (index < 0) return false;
-    this.#hands.splice(index, 1);
-    return true;
-  }
-
-  /** Removes a hand that a host answered (approved or declined); it counts toward the wait estimate. */
-  answer(memberId: string, now: number): boolean {
-    if (!this.remove(memberId)) return false;
-    this.#exits.push(now);
-    if (this.#exits.length > TURNS_REMEMBERED + 1) this.#exits.shift();
-    return true;
-  }
-
-  /** Moves a hand one place; returns the new position (unchanged at either end). */
-  move(memberId: string, direction: 'up' | 'down'): number | undefined {
-    const index = this.#hands.findIndex((h) => h.memberId === memberId);
-    if (index < 0) return undefined;
-    const target = direction === 'up' ? index - 1 : index + 1;
-    if (target < 0 || target >= this.#hands.length) return index + 1;
-    const [hand] = this.#hands.splice(index, 1);
-    this.#hands.splice(target, 0, hand!);
-    return target + 1;
-  }
-
-  /** Average time between answers lately, or a default until there are at least two. */
-  turnMs(): number {
-    if (this.#exits.length < 2) return DEFAULT_TURN_MS;
-    const span = this.#exits.at(-1)! - this.#exits[0]!;
-    return Math.max(5_000, span / (this.#exits.length - 1));
-  }
-
-  /** A live estimate of how long the hand at `position` still waits. */
-  estimateWaitMs(position: number, now: number): number {
-    const sinceLastTurn = this.#exits.length ? now - this.#exits.at(-1)! : 0;
-    const turn = this.turnMs();
-    return Math.max(0, Math.round(position * turn - Math.min(sinceLastTurn, turn)));
+  /** A member's raised hand: its place, when it went up and a live estimate of the wait. */
+  hand(memberId: string, now: number): { position: number; raisedAt: number; estimatedWaitMs: number } | null {
+    const position = this.#order.position(memberId);
+    if (position === undefined) return null;
+    return { position, raisedAt: this.#order.raisedAt(memberId)!, estimatedWaitMs: this.#order.estimateWaitMs(position, now) };
   }
 }

@@ -1,6 +1,6 @@
 // The production console end to end in Chromium, with WAV files of speech as the microphone:
 // noise suppression as a listener hears it through the SFU, and the voice activity indicator's timing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -84,6 +84,7 @@ describeIfReady('the production console in Chromium', () => {
   afterAll(async () => {
     for (const b of browsers) await b.close().catch(() => undefined);
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('turning noise suppression on lowers the noise a listener hears by at least 20 dB, and the speech stays', async () => {

@@ -1,6 +1,6 @@
 // Faults with real audio in Chromium: the mediasoup worker is killed mid-show, and a listener's network
 // drops for 5 s. Each time the audio must come back on its own, with roles and the queue intact.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
@@ -78,6 +78,7 @@ describeIfChromium('faults with real audio, in Chromium', () => {
   afterAll(async () => {
     for (const b of browsers) await b.close();
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the mediasoup worker is killed: audio flows again within 3 s, roles and the queue intact', async () => {

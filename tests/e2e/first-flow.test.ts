@@ -1,7 +1,7 @@
 // The first real flow, end to end in Chromium: a host goes live from the studio with a WAV of beeps as
 // the microphone; a listener opens the share link, presses Listen, and hears the same pattern of beeps
 // and silences through the real SFU.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -38,6 +38,7 @@ describeIfChromium('host to listener through the SFU, in Chromium', () => {
     await hostBrowser?.close();
     await listenerBrowser?.close();
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the host goes live and the studio shows a share link', async () => {

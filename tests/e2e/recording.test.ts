@@ -3,7 +3,7 @@
 // the host adds a marker and stops. Every track is then read with sox (not our code): 48 kHz, equal
 // lengths, the mix equal to the sum of the voices sample for sample, the beeps where they were sent,
 // the late speaker's track silent until they came on stage. Then the library and player show it.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
   afterAll(async () => {
     for (const b of browsers) await b.close();
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the host goes live and records; a guest raises a hand and is approved mid-recording; the host marks and stops', async () => {

@@ -1,7 +1,7 @@
 // The speaker queue end to end in Chromium: a listener raises a hand, the host approves from the
 // studio, the new speaker's audio (beeps) reaches a second listener; the host mutes them from the
 // studio and the audio stops.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -49,6 +49,7 @@ describeIfChromium('raise a hand, get approved, be heard, be muted — in Chromi
   afterAll(async () => {
     for (const b of browsers) await b.close();
     await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the host goes live; a speaker-to-be and an audience member listen', async () => {

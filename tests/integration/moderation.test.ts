@@ -1,6 +1,6 @@
 // Moderation through the real path: muting (one, all; only the speaker can unmute), removal with a
 // ban, block lists that keep people out of the blocker's future spaces, reports, and reactions.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,10 +11,18 @@ import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
 describe('moderation', () => {
   let server: TestServer;
   let f: SpaceFixture | undefined;
+  /** Data folders this file made, removed after each test. */
+  const dataDirs: string[] = [];
+  const dataDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dataDirs.push(dir);
+    return dir;
+  };
 
   afterEach(async () => {
     f?.close();
     await server.close();
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('a host mutes a speaker (the server pauses their producer); only the speaker can unmute', async () => {
@@ -61,8 +69,8 @@ describe('moderation', () => {
   });
 
   it('a host’s block list removes the person now and keeps them out of that host’s later spaces', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-moderation-'));
-    server = await startTestServer({ dataDir });
+    const blocksDir = dataDir('hostline-moderation-');
+    server = await startTestServer({ dataDir: blocksDir });
     f = await buildSpace(server.wsUrl, { speakers: ['pest'], listeners: ['fan'] });
     const pestToken = f.people.pest!.userToken!;
     await f.host.request('member.block', { memberId: f.id('pest') });
@@ -84,15 +92,15 @@ describe('moderation', () => {
       message: 'the host has blocked you',
     });
     // Block lists survive a restart of the service.
-    expect(JSON.parse(readFileSync(join(dataDir, 'blocks.json'), 'utf8'))).toEqual(expect.any(Object));
+    expect(JSON.parse(readFileSync(join(blocksDir, 'blocks.json'), 'utf8'))).toEqual(expect.any(Object));
   });
 
   it('a report is stored with who, when, why and the space', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'hostline-reports-'));
-    server = await startTestServer({ dataDir });
+    const reportsDir = dataDir('hostline-reports-');
+    server = await startTestServer({ dataDir: reportsDir });
     f = await buildSpace(server.wsUrl, { speakers: ['loud'], listeners: ['fan'], title: 'Evening show' });
     const { reportId } = await f.people.fan!.request('member.report', { memberId: f.id('loud'), reason: '  hate speech at 12:30 ' });
-    const lines = readFileSync(join(dataDir, 'reports.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(reportsDir, 'reports.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([
       {
         id: reportId,

@@ -89,7 +89,7 @@ describe('ReplayRecorder and the packager', () => {
       hostUserId: 'host-user',
     });
     await space.start();
-    host = space.join({ userId: 'host-user', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
+    host = space.membership.join({ userId: 'host-user', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
   });
 
   afterEach(() => {
@@ -119,9 +119,9 @@ describe('ReplayRecorder and the packager', () => {
     const adaSending = send(ada, low, 2);
     // Grace comes on stage 2 s in.
     await new Promise((r) => setTimeout(r, 2000));
-    const grace = space.join({ userId: 'grace', displayName: 'Grace', role: 'listener', canRequest: true, push: () => {} });
-    space.raiseHand(grace);
-    space.approve(host, grace);
+    const grace = space.membership.join({ userId: 'grace', displayName: 'Grace', role: 'listener', canRequest: true, push: () => {} });
+    space.queue.raise(grace);
+    space.queue.approve(host, grace);
     const graceSource = await onStage(grace, 0x2002);
     const graceAt = recorder.positionMs() / 1000;
     await Promise.all([adaSending, send(graceSource, high, 2)]);

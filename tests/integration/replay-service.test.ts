@@ -62,9 +62,9 @@ describe('replays through the service and its HTTP API', () => {
 
   /** A speaker on the Stage sending real Opus (a beep pattern) from a plain RTP socket. */
   async function speak(space: Space, name: string, cycles = 1): Promise<void> {
-    const member = space.join({ userId: `user-${name}`, displayName: name, role: 'listener', canRequest: true, push: () => {} });
-    space.raiseHand(member);
-    space.approve(space.members().find((m) => m.role === 'host')!, member);
+    const member = space.membership.join({ userId: `user-${name}`, displayName: name, role: 'listener', canRequest: true, push: () => {} });
+    space.queue.raise(member);
+    space.queue.approve(space.members().find((m) => m.role === 'host')!, member);
     const source = await plainProducer(space.router, 0x4000 + sources.length);
     sources.push(source);
     await space.addProducer(member, source.producer);

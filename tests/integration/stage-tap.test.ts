@@ -52,10 +52,10 @@ describe('StageTap', () => {
 
   /** A member on the Stage sending plain RTP. */
   async function speaker(name: string, role: 'host' | 'speaker' = 'speaker', ssrc?: number): Promise<{ member: Member; source: PlainProducer }> {
-    const member = ctx.space.join({ userId: `user-${name}`, displayName: name, role: role === 'host' ? 'host' : 'listener', canRequest: true, push: () => {} });
+    const member = ctx.space.membership.join({ userId: `user-${name}`, displayName: name, role: role === 'host' ? 'host' : 'listener', canRequest: true, push: () => {} });
     if (role === 'speaker') {
-      ctx.space.raiseHand(member);
-      ctx.space.approve(ctx.space.members().find((m) => m.role === 'host')!, member);
+      ctx.space.queue.raise(member);
+      ctx.space.queue.approve(ctx.space.members().find((m) => m.role === 'host')!, member);
     }
     const source = await plainProducer(ctx.space.router, ssrc);
     ctx.speakers.push(source);
@@ -130,7 +130,7 @@ describe('StageTap', () => {
     await source.send(10, 10);
     await eventually(() => expect(got.packets).toHaveLength(10));
     // Stepping down closes her producer: her track ends, Ada's stays.
-    ctx.space.stepDown(member);
+    ctx.space.stage.stepDown(member);
     await eventually(() => expect(got.closed).toBe('producer closed'));
     expect(tap.tracks().map((t) => t.displayName)).toEqual(['Ada']);
     expect(grace.closed).toBe(true);
@@ -145,12 +145,12 @@ describe('StageTap', () => {
     await new Promise((r) => setTimeout(r, 100));
     await source.send(5, 10);
     await eventually(() => expect(got.packets).toHaveLength(5));
-    await ctx.space.setMuted(member, true);
+    await ctx.space.stage.setMuted(member, true);
     await eventually(() => expect(track.paused).toBe(true));
     await source.send(10, 10);
     await new Promise((r) => setTimeout(r, 150));
     expect(got.packets).toHaveLength(5);
-    await ctx.space.setMuted(member, false);
+    await ctx.space.stage.setMuted(member, false);
     await eventually(() => expect(track.paused).toBe(false));
     await new Promise((r) => setTimeout(r, 50));
     await source.send(5, 10);
@@ -159,7 +159,7 @@ describe('StageTap', () => {
   });
 
   it('a producer that starts paused (a muted speaker) gives a paused track', async () => {
-    const member = ctx.space.join({ userId: 'u', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
+    const member = ctx.space.membership.join({ userId: 'u', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
     member.muted = true;
     const source = await plainProducer(ctx.space.router);
     ctx.speakers.push(source);

@@ -1,12 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsService } from '../../src/main/services/SettingsService';
 import { BUILT_IN_PRESETS, ChainSettingsSchema, defaultConsoleSettings, DEFAULT_SHORTCUTS, VOICE_PRESET } from '../../src/shared/console-settings';
 import { segmentsAround } from '../../src/renderer/audio/dsp/ProcessingChain';
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'hostline-console-settings-')), 'settings.json');
+/** Folders this file made, removed when it is done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+const file = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostline-console-settings-'));
+  made.push(dir);
+  return join(dir, 'settings.json');
+};
 
 describe('console settings', () => {
   it('starts with the Voice preset, and remembers the chain, presets and shortcuts for the next start', () => {

@@ -1,12 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsError, SettingsService } from '../../src/main/services/SettingsService';
 import { defaultSettings } from '../../src/shared/settings';
 
+/** Folders this file made, removed when it is done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'hostline-settings-')), 'settings.json');
+  const dir = mkdtempSync(join(tmpdir(), 'hostline-settings-'));
+  made.push(dir);
+  return join(dir, 'settings.json');
 }
 
 describe('SettingsService', () => {

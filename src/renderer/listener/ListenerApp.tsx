@@ -6,7 +6,7 @@ import type { StageMember } from '../../shared/space';
 import { LevelMeter } from '../audio/LevelMeter';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
-import { can, type ResponseMap, type StageChange } from '../../shared/protocol';
+import { can, type ResponseMap } from '../../shared/protocol';
 import { isOnStage } from '../../shared/roles';
 import { micCheckFigures } from '../../shared/mic-check';
 import { RoomClient } from '../room/RoomClient';
@@ -15,6 +15,7 @@ import { formatWait } from '../ui/format';
 import { Meter } from '../ui/Meter';
 import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
 import type { ClipInfo, ReplayStatus } from '../../shared/replay';
 import { ReplayView } from '../replay/ReplayView';
@@ -54,20 +55,6 @@ async function prepare(invite: string): Promise<Prepared> {
     client.connect().then(() => client.preview(invite).catch(() => undefined)),
   ]);
   return { context, mix, levelMeter, client, preview };
-}
-
-/** What to tell a listener whose own place on the Stage changed, in the server's words for why. */
-function roleNotice(change: StageChange): string | undefined {
-  const { from, to, cause } = change;
-  if (!to) return undefined;
-  if (to === 'host') return 'You are the host now.';
-  if (isOnStage(to) && !(from && isOnStage(from))) {
-    return `${cause === 'approved' ? 'A host approved your request. ' : ''}You are on stage. Everyone hears you now.`;
-  }
-  if (to === 'listener') return cause === 'moved_to_audience' || cause === 'demoted' ? 'A host moved you back to the audience.' : 'You are back in the audience.';
-  if (cause === 'promoted') return 'You are a co-host now.';
-  if (cause === 'demoted') return 'You are a speaker again.';
-  return undefined;
 }
 
 function readLink(): { spaceId: string; invite: string | null } {
@@ -150,7 +137,7 @@ export function ListenerApp() {
         player?.source.disconnect();
         players.delete(consumerId);
       });
-      client.on('rolechanged', (change) => setNotice(roleNotice(change)));
+      client.on('rolechanged', (change) => setNotice(stageNotice(change, client.memberId)));
       client.on('ended', (reason) => {
         setEndedReason(reason);
         setPhase('ended');

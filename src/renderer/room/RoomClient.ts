@@ -1,23 +1,17 @@
-// The room client: one person's connection to a Space. It joins with a token, hears everyone on the
-// Stage (one consumer per producer), sends one microphone track while its owner is on the Stage, and
-// comes back on its own after a dropped connection (resume within the server's grace period).
+// The room client: one person's session in a Space. It joins with a token, keeps the Space's state as
+// the server sends it, follows its own place on the Stage from the server's announcements (starting or
+// stopping its microphone through StageMedia), and comes back on its own after a dropped connection
+// (resume within the server's grace period, hearing the Stage changes it missed).
 // A plain class with typed events; React renders its state, and Node tests drive it directly.
-import { Device, type types as msc } from 'mediasoup-client';
-import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
-import type { JoinedSpace, ProducerInfo, Reply, RequestInput, RequestType, StageChange } from '../../shared/protocol';
+import type { Device, types as msc } from 'mediasoup-client';
+import type { JoinedSpace, Reply, RequestInput, RequestType, StageChange } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import { RequestError, SignalingClient, type SocketFactory } from './SignalingClient';
+import { StageMedia, type RemoteTrack } from './StageMedia';
 
-export interface RemoteTrack {
-  consumerId: string;
-  producerId: string;
-  memberId: string;
-  displayName: string;
-  track: MediaStreamTrack;
-  consumer: msc.Consumer;
-}
+export type { RemoteTrack } from './StageMedia';
 
 export type RoomEvents = {
   /** The Space's state as this member sees it changed. */
@@ -66,10 +60,10 @@ const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
 
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
+  /** This member's audio: what they hear, and their microphone while on the Stage. */
+  readonly media: StageMedia;
   readonly #options: RoomClientOptions;
-  #device: Device | undefined;
-  /** The router capabilities the device was loaded with. */
-  #deviceCaps: string | undefined;
+  /** The join (or latest resume) answer. */
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
   /** This member's role, from the join answer and the Stage changes since. */
@@ -78,15 +72,6 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   #speaking = new Set<string>();
   /** The latest Stage change seen, to ask for the ones missed when resuming. */
   #lastStageSeq = 0;
-  #sendTransport: msc.Transport | undefined;
-  #recvTransport: msc.Transport | undefined;
-  #producer: msc.Producer | undefined;
-  /** The microphone to send whenever this member is on the Stage. */
-  #micTrack: MediaStreamTrack | undefined;
-  /** Remote audio being received, by consumer id. */
-  readonly #remote = new Map<string, RemoteTrack>();
-  /** Serialises media set-up (transports, consumers, producer) so it happens once and in order. */
-  #mediaChain: Promise<void> = Promise.resolve();
   /** Set when the Space ended, this member was removed, or the owner closed the client. */
   #finished = false;
   #reconnecting = false;
@@ -97,18 +82,26 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#options = options;
     this.#userToken = options.userToken;
     this.signaling = new SignalingClient(options.wsUrl, options.createSocket, options.clientName);
+    this.media = new StageMedia(
+      {
+        request: (type, data) => this.request(type, data),
+        memberId: () => this.#joined?.memberId,
+        maySend: () => this.#role !== undefined && isOnStage(this.#role),
+        finished: () => this.#finished,
+      },
+      options.deviceOptions,
+    );
+    this.media.on('trackadded', (remote) => this.safeEmit('trackadded', remote));
+    this.media.on('trackremoved', (info) => this.safeEmit('trackremoved', info));
+    this.media.on('restarting', () => this.safeEmit('mediarestart'));
     this.signaling.on('space.state', (snapshot) => this.#onState(snapshot));
     this.signaling.on('stage.changed', (change) => this.#onStageChange(change, true));
     this.signaling.on('space.speaking', ({ memberIds }) => this.#setSpeaking(memberIds));
     this.signaling.on('space.reactions', (burst) => this.safeEmit('reactions', burst));
-    this.signaling.on('producer.added', (info) => void this.#enqueue(() => this.#consume(info)));
-    this.signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId));
-    this.signaling.on('producer.removed', ({ producerId }) => {
-      for (const remote of this.#remote.values()) if (remote.producerId === producerId) this.#dropConsumer(remote.consumerId);
-    });
-    this.signaling.on('space.mediarestart', ({ routerRtpCapabilities }) => {
-      void this.#enqueue(() => this.#restartMedia(routerRtpCapabilities as msc.RtpCapabilities));
-    });
+    this.signaling.on('producer.added', (info) => void this.media.consume(info));
+    this.signaling.on('consumer.closed', ({ consumerId }) => this.media.dropConsumer(consumerId));
+    this.signaling.on('producer.removed', ({ producerId }) => this.media.dropProducer(producerId));
+    this.signaling.on('space.mediarestart', ({ routerRtpCapabilities }) => void this.media.restart(routerRtpCapabilities));
     this.signaling.on('space.ended', ({ reason }) => this.#finish('ended', reason));
     this.signaling.on('space.removed', ({ reason }) => this.#finish('removed', reason));
     this.signaling.on('disconnected', ({ reason }) => this.#onDisconnected(reason || 'the connection to the server closed'));
@@ -128,17 +121,17 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.#joined?.memberId;
   }
   get producer(): msc.Producer | undefined {
-    return this.#producer;
+    return this.media.producer;
   }
   get recvTransport(): msc.Transport | undefined {
-    return this.#recvTransport;
+    return this.media.recvTransport;
   }
   /** Keep it (localStorage, settings) and pass it next time: it carries the same identity. */
   get userToken(): string | undefined {
     return this.#userToken;
   }
   remoteTracks(): RemoteTrack[] {
-    return [...this.#remote.values()];
+    return this.media.remoteTracks();
   }
 
   async connect(): Promise<void> {
@@ -168,7 +161,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
    */
   async preview(token: string): Promise<Reply<'space.preview'>> {
     const preview = await this.request('space.preview', { token });
-    await this.#loadDevice(preview.routerRtpCapabilities as msc.RtpCapabilities);
+    await this.media.load(preview.routerRtpCapabilities);
     return preview;
   }
 
@@ -183,34 +176,22 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
    * The microphone this member sends while on the Stage. Set it before or after coming on stage: the
    * client sends it as soon as the role allows, and swaps it in place (no new producer) when changed.
    */
-  async setMicrophone(track: MediaStreamTrack | undefined): Promise<void> {
-    this.#micTrack = track;
-    if (this.#producer && track) {
-      await this.#producer.replaceTrack({ track });
-      return;
-    }
-    if (track && this.role && isOnStage(this.role)) await this.#enqueue(() => this.#produce());
+  setMicrophone(track: MediaStreamTrack | undefined): Promise<void> {
+    return this.media.setMicrophone(track);
   }
 
   /** Sends one audio track now (Stage members only; the server refuses others). */
-  async startSending(track: MediaStreamTrack): Promise<msc.Producer> {
-    this.#micTrack = track;
-    await this.#enqueue(() => this.#produce());
-    if (!this.#producer) throw new Error('not sending audio');
-    return this.#producer;
+  startSending(track: MediaStreamTrack): Promise<msc.Producer> {
+    return this.media.startSending(track);
   }
 
   /** Swaps the microphone without leaving the Stage or recreating the producer. */
   async replaceTrack(track: MediaStreamTrack): Promise<void> {
-    await this.setMicrophone(track);
+    await this.media.setMicrophone(track);
   }
 
-  async setMuted(muted: boolean): Promise<void> {
-    const producer = this.#producer;
-    if (!producer) return;
-    await this.request(muted ? 'producer.pause' : 'producer.resume', { producerId: producer.id });
-    if (muted) producer.pause();
-    else producer.resume();
+  setMuted(muted: boolean): Promise<void> {
+    return this.media.setMuted(muted);
   }
 
   raiseHand(): Promise<Reply<'queue.raise'>> {
@@ -235,7 +216,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!this.#joined || this.#finished) return;
     this.#finished = true;
     await this.request('space.leave', {}).catch(() => undefined);
-    this.#closeMedia();
+    this.media.close();
     this.#joined = undefined;
   }
 
@@ -245,7 +226,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   close(): void {
     this.#finished = true;
-    this.#closeMedia();
+    this.media.close();
     this.signaling.close();
   }
 
@@ -259,11 +240,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     for (const change of joined.stageChanges) this.#onStageChange(change, false);
     this.#lastStageSeq = joined.stageSeq;
     this.#setSpeaking(joined.speaking);
-    await this.#loadDevice(joined.routerRtpCapabilities as msc.RtpCapabilities);
+    await this.media.load(joined.routerRtpCapabilities);
     this.#onState(joined.snapshot);
-    for (const producer of joined.producers) void this.#enqueue(() => this.#consume(producer));
-    if (this.#micTrack && isOnStage(joined.role)) void this.#enqueue(() => this.#produce());
-    await this.#mediaChain;
+    for (const producer of joined.producers) void this.media.consume(producer);
+    if (isOnStage(joined.role)) void this.media.sendWhenReady();
+    await this.media.settled();
   }
 
   #onState(snapshot: SpaceSnapshot): void {
@@ -282,140 +263,20 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#lastStageSeq = change.seq;
     const mine = change.memberId === this.#joined?.memberId;
     if (mine && live && change.to) {
-      const previous = this.#role;
+      const wasOnStage = this.#role !== undefined && isOnStage(this.#role);
       this.#role = change.to;
-      if (!isOnStage(change.to) && this.#producer) {
-        // Moved to the audience: the server closed our producer and send transport.
-        this.#producer.close();
-        this.#producer = undefined;
-        this.#sendTransport?.close();
-        this.#sendTransport = undefined;
-      }
-      if (isOnStage(change.to) && !(previous && isOnStage(previous)) && this.#micTrack) void this.#enqueue(() => this.#produce());
+      // Moved to the audience: the server closed our producer and send transport.
+      if (!isOnStage(change.to)) this.media.stopSending();
+      else if (!wasOnStage) void this.media.sendWhenReady();
     }
     this.safeEmit('stage', change);
     if (mine) this.safeEmit('rolechanged', change);
   }
 
-  /** Loads the device for a router's capabilities, once per distinct set (a device loads only once). */
-  async #loadDevice(routerRtpCapabilities: msc.RtpCapabilities): Promise<void> {
-    const key = JSON.stringify(routerRtpCapabilities);
-    if (this.#device && this.#deviceCaps === key) return;
-    const device = new Device(this.#options.deviceOptions);
-    await device.load({ routerRtpCapabilities });
-    this.#device = device;
-    this.#deviceCaps = key;
-  }
-
-  #enqueue(step: () => Promise<void>): Promise<void> {
-    this.#mediaChain = this.#mediaChain.then(step).catch((error: unknown) => {
-      if (!this.#finished) console.warn('media set-up failed', error);
-    });
-    return this.#mediaChain;
-  }
-
-  #requireDevice(): Device {
-    if (!this.#device) throw new Error('join a space first');
-    return this.#device;
-  }
-
-  async #produce(): Promise<void> {
-    const track = this.#micTrack;
-    if (!track || this.#producer || this.#finished || !this.role || !isOnStage(this.role)) return;
-    const device = this.#requireDevice();
-    this.#sendTransport ??= await this.#createTransport('send', device);
-    this.#producer = await this.#sendTransport.produce({
-      track,
-      // Speech at 48 kHz: DTX off keeps level meters alive in silence; FEC rides out loss.
-      codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
-      stopTracks: false,
-    });
-  }
-
-  async #createTransport(direction: 'send' | 'recv', device: Device): Promise<msc.Transport> {
-    const options = await this.request('transport.create', { direction });
-    const transport =
-      direction === 'send'
-        ? device.createSendTransport(options as unknown as msc.TransportOptions)
-        : device.createRecvTransport(options as unknown as msc.TransportOptions);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request('transport.connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
-    });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-        if (kind !== 'audio') {
-          errback(new Error('only audio can be sent'));
-          return;
-        }
-        this.request('producer.create', {
-          transportId: transport.id,
-          kind,
-          // mediasoup-client's types are wider than our wire schema; the server validates both.
-          rtpParameters: rtpParameters as unknown as RtpParametersWire,
-        }).then(({ producerId }) => callback({ id: producerId }), errback);
-      });
-    }
-    return transport;
-  }
-
-  async #consume(info: ProducerInfo): Promise<void> {
-    if (info.memberId === this.#joined?.memberId || this.#finished) return;
-    if ([...this.#remote.values()].some((r) => r.producerId === info.producerId)) return;
-    const device = this.#requireDevice();
-    this.#recvTransport ??= await this.#createTransport('recv', device);
-    const answer = await this.request('consumer.create', {
-      transportId: this.#recvTransport.id,
-      producerId: info.producerId,
-      rtpCapabilities: device.rtpCapabilities as unknown as RtpCapabilitiesWire,
-    });
-    const consumer = await this.#recvTransport.consume({
-      id: answer.consumerId,
-      producerId: answer.producerId,
-      kind: answer.kind,
-      rtpParameters: answer.rtpParameters as msc.RtpParameters,
-    });
-    try {
-      await this.request('consumer.resume', { consumerId: consumer.id });
-    } catch (error) {
-      // The producer went away while we set up: nothing to hear.
-      consumer.close();
-      if (error instanceof RequestError && error.code === 'not_found') return;
-      throw error;
-    }
-    const remote: RemoteTrack = {
-      consumerId: consumer.id,
-      producerId: info.producerId,
-      memberId: info.memberId,
-      displayName: info.displayName,
-      track: consumer.track,
-      consumer,
-    };
-    this.#remote.set(consumer.id, remote);
-    this.safeEmit('trackadded', remote);
-  }
-
-  #dropConsumer(consumerId: string): void {
-    const remote = this.#remote.get(consumerId);
-    if (!remote) return;
-    this.#remote.delete(consumerId);
-    remote.consumer.close();
-    this.safeEmit('trackremoved', { consumerId, producerId: remote.producerId });
-  }
-
-  #closeMedia(): void {
-    for (const consumerId of [...this.#remote.keys()]) this.#dropConsumer(consumerId);
-    this.#producer?.close();
-    this.#producer = undefined;
-    this.#sendTransport?.close();
-    this.#sendTransport = undefined;
-    this.#recvTransport?.close();
-    this.#recvTransport = undefined;
-  }
-
   #finish(kind: 'ended' | 'removed', reason: string): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#closeMedia();
+    this.media.close();
     this.safeEmit(kind, reason);
   }
 
@@ -428,20 +289,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     if (!this.#reconnecting) void this.#reconnect(reason);
   }
 
-  /** The server moved the Space to a new media router: rebuild transports; others' audio comes back as
-   * their producers reappear (`producer.added`). */
-  async #restartMedia(routerRtpCapabilities: msc.RtpCapabilities): Promise<void> {
-    this.#closeMedia();
-    this.safeEmit('mediarestart');
-    await this.#loadDevice(routerRtpCapabilities);
-    // Ready to receive before the others' producers come back, and sending again ourselves.
-    await Promise.all([(async () => (this.#recvTransport ??= await this.#createTransport('recv', this.#requireDevice())))(), this.#produce()]);
-  }
-
   /** Reconnects with backoff and resumes the same member; media is rebuilt on the new connection. */
   async #reconnect(reason: string): Promise<void> {
     this.#reconnecting = true;
-    this.#closeMedia();
+    this.media.close();
     const delays = this.#options.reconnectDelaysMs ?? DEFAULT_DELAYS;
     const giveUpAt = Date.now() + (this.#options.reconnectForMs ?? 120_000);
     for (let attempt = 1; !this.#finished; attempt++) {

@@ -15,6 +15,7 @@ import { AudiencePanel } from '../ui/AudiencePanel';
 import { QueuePanel, type QueueAction } from '../ui/QueuePanel';
 import { ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
+import { stageNotice } from '../ui/stageNotice';
 import { useServerNow, useSpeaking } from '../ui/useRoom';
 import type { StageMember } from '../../shared/space';
 import { ConsoleMeter } from './console/ConsoleMeter';
@@ -133,6 +134,11 @@ export function StudioApp() {
       const endpoint = await studio.getSfuEndpoint();
       const room = new RoomClient({ wsUrl: endpoint.wsUrl, clientName: 'studio', userToken: localStorage.getItem('hostline.userToken') ?? undefined });
       room.on('state', setSnapshot);
+      // What others did on the Stage, as the server announced it (the host's own actions answer for themselves).
+      room.on('stage', (change) => {
+        const text = change.by === room.memberId ? undefined : stageNotice(change, room.memberId);
+        if (text) setNotice(text);
+      });
       const speakerOf = new Map<string, string>();
       room.on('trackadded', (remote) => {
         speakerOf.set(remote.consumerId, remote.memberId);

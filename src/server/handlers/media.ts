@@ -20,7 +20,7 @@ function transportOf(member: Member, transportId: string): ms.WebRtcTransport {
 /** Muting yourself is a member's state: it survives reconnects and any later producer. */
 async function setPaused(space: Space, member: Member, producerId: string, paused: boolean) {
   if (!member.producers.has(producerId)) throw new ProtocolError('not_found', `no producer ${producerId} of yours`);
-  await mediaCall(paused ? 'muting' : 'unmuting', () => space.setMuted(member, paused));
+  await mediaCall(paused ? 'muting' : 'unmuting', () => space.stage.setMuted(member, paused));
   return DONE;
 }
 

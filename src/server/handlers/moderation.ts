@@ -4,25 +4,25 @@ import { DONE, handlersFor, mediaCall } from './context.js';
 
 export const moderationHandlers = handlersFor(moderation, {
   async 'member.mute'({ space, member, target }) {
-    await mediaCall('muting', () => space.mute(member, target));
+    await mediaCall('muting', () => space.moderation.mute(member, target));
     return DONE;
   },
 
   async 'stage.muteAll'({ space, member }) {
-    return { muted: await mediaCall('muting everyone', () => space.muteAll(member)) };
+    return { muted: await mediaCall('muting everyone', () => space.moderation.muteAll(member)) };
   },
 
   async 'member.remove'({ space, member, target }) {
-    space.removeFromSpace(member, target);
+    space.moderation.removeFromSpace(member, target);
     return DONE;
   },
 
   async 'member.block'({ space, member, target }) {
-    space.block(member, target);
+    space.moderation.block(member, target);
     return DONE;
   },
 
   async 'member.report'({ space, member, target }, { reason }) {
-    return { reportId: space.report(member, target, reason) };
+    return { reportId: space.moderation.report(member, target, reason) };
   },
 });

@@ -4,35 +4,35 @@ import { DONE, handlersFor } from './context.js';
 
 export const queueHandlers = handlersFor(queue, {
   async 'queue.raise'({ space, member }) {
-    return { position: space.raiseHand(member) };
+    return { position: space.queue.raise(member) };
   },
 
   async 'queue.lower'({ space, member }) {
-    space.lowerHand(member);
+    space.queue.lower(member);
     return DONE;
   },
 
   async 'queue.micCheck'({ space, member }, figures) {
-    const { quality, summary } = space.recordMicCheck(member, figures);
+    const { quality, summary } = space.queue.recordMicCheck(member, figures);
     return { quality, summary };
   },
 
   async 'queue.approve'({ space, member, target }) {
-    space.approve(member, target);
+    space.queue.approve(member, target);
     return DONE;
   },
 
   async 'queue.approveNext'({ space, member }) {
-    const approved = space.approveNext(member);
+    const approved = space.queue.approveNext(member);
     return { memberId: approved.id, displayName: approved.displayName };
   },
 
   async 'queue.decline'({ space, member, target }) {
-    space.decline(member, target);
+    space.queue.decline(member, target);
     return DONE;
   },
 
   async 'queue.move'({ space, member, target }, { direction }) {
-    return { position: space.moveHand(member, target, direction) };
+    return { position: space.queue.move(member, target, direction) };
   },
 });

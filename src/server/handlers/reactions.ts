@@ -4,7 +4,7 @@ import { DONE, handlersFor } from './context.js';
 
 export const reactionHandlers = handlersFor(reactions, {
   async 'reaction.send'({ space, member }, { reaction }) {
-    space.react(member, reaction);
+    space.reactions.react(member, reaction);
     return DONE;
   },
 });

@@ -22,7 +22,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
     // A host token names its holder; an invitation lets the joiner choose a name.
-    const member = space.join({
+    const member = space.membership.join({
       userId: claims.userId ?? ctx.sfu.identify(userToken, 'user'),
       displayName: claims.displayName ?? displayName ?? 'Listener',
       role: claims.role,
@@ -54,7 +54,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const found = ctx.sfu.resumable(resumeToken);
     if (!found) throw new ProtocolError('not_found', 'nothing to resume: the grace period is over or the space ended');
-    const attachment = found.space.resume(found.member, ctx.push);
+    const attachment = found.space.membership.resume(found.member, ctx.push);
     ctx.attach(found.space, found.member, attachment);
     ctx.sfu.captions.of(found.space.id)?.welcome(found.member);
     return joinedAnswer(ctx, found.space, found.member, lastStageSeq);
@@ -62,7 +62,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
 
   async 'space.leave'(ctx) {
     ctx.detach();
-    ctx.space.leave(ctx.member);
+    ctx.space.membership.leave(ctx.member);
     return DONE;
   },
 
@@ -81,7 +81,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
   },
 
   async 'space.listeners'({ space }, { query, limit }) {
-    return space.findListeners(query, limit);
+    return space.membership.findListeners(query, limit);
   },
 });
 
@@ -95,8 +95,8 @@ function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageS
     snapshot: space.snapshotFor(member),
     producers: space.producers().filter((p) => p.memberId !== member.id),
     speaking: space.speakingNow(),
-    stageSeq: space.stageSeq,
-    stageChanges: lastStageSeq === undefined ? [] : space.stageChangesSince(lastStageSeq),
+    stageSeq: space.stage.seq,
+    stageChanges: lastStageSeq === undefined ? [] : space.stage.changesSince(lastStageSeq),
     resumeToken: member.resumeToken,
     userToken: ctx.sfu.userToken(member.userId),
     captions: ctx.sfu.captions.of(space.id)!.stateFor(member),

@@ -4,37 +4,37 @@ import { DONE, handlersFor } from './context.js';
 
 export const stageHandlers = handlersFor(stage, {
   async 'stage.invite'({ space, member, target }, { as }) {
-    space.invite(member, target, as);
+    space.stage.invite(member, target, as);
     return DONE;
   },
 
   async 'stage.answer'({ space, member }, { accept }) {
-    space.answerInvitation(member, accept);
+    space.stage.answerInvitation(member, accept);
     return DONE;
   },
 
   async 'stage.leave'({ space, member }) {
-    space.stepDown(member);
+    space.stage.stepDown(member);
     return DONE;
   },
 
   async 'stage.remove'({ space, member, target }) {
-    space.removeFromStage(member, target);
+    space.stage.moveToAudience(member, target);
     return DONE;
   },
 
   async 'cohost.promote'({ space, member, target }) {
-    space.promote(member, target);
+    space.stage.promote(member, target);
     return DONE;
   },
 
   async 'cohost.demote'({ space, member, target }) {
-    space.demote(member, target);
+    space.stage.demote(member, target);
     return DONE;
   },
 
   async 'host.transfer'({ space, member, target }) {
-    space.transferHost(member, target);
+    space.stage.transferHost(member, target);
     return DONE;
   },
 });

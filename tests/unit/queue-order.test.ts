@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SpeakerQueue } from '../../src/server/SpeakerQueue';
+import { QueueOrder } from '../../src/server/QueueOrder';
 
-describe('SpeakerQueue', () => {
+describe('QueueOrder', () => {
   it('serves hands first come, first served, and raising again keeps the place', () => {
-    const q = new SpeakerQueue();
+    const q = new QueueOrder();
     expect(q.raise('a', 0)).toBe(1);
     expect(q.raise('b', 10)).toBe(2);
     expect(q.raise('c', 20)).toBe(3);
@@ -13,7 +13,7 @@ describe('SpeakerQueue', () => {
   });
 
   it('moves a hand one place at a time and stops at either end', () => {
-    const q = new SpeakerQueue();
+    const q = new QueueOrder();
     for (const id of ['a', 'b', 'c']) q.raise(id, 0);
     expect(q.move('c', 'up')).toBe(2);
     expect(q.move('c', 'up')).toBe(1);
@@ -25,7 +25,7 @@ describe('SpeakerQueue', () => {
   });
 
   it('closes the gap when a hand leaves', () => {
-    const q = new SpeakerQueue();
+    const q = new QueueOrder();
     for (const id of ['a', 'b', 'c']) q.raise(id, 0);
     expect(q.remove('b')).toBe(true);
     expect(q.position('c')).toBe(2);
@@ -33,7 +33,7 @@ describe('SpeakerQueue', () => {
   });
 
   it('estimates the wait from how fast the hosts have been answering', () => {
-    const q = new SpeakerQueue();
+    const q = new QueueOrder();
     for (const id of ['a', 'b', 'c', 'd', 'e']) q.raise(id, 0);
     // No history yet: 90 s a turn.
     expect(q.estimateWaitMs(2, 0)).toBe(180_000);
