@@ -27,7 +27,7 @@ export async function buildBenchPages(): Promise<void> {
 
 /** A real SFU service on a free loopback port, serving the listener page and the bench page. */
 export async function startBenchServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const config: ServerConfig = { ...defaultConfig(), port: 0, workers: 1, logLevel: 'warn', staticDir: RENDERER_DIR, ...overrides };
+  const config: ServerConfig = { ...defaultConfig(), port: 0, workers: 1, rtcPort: 0, logLevel: 'warn', staticDir: RENDERER_DIR, ...overrides };
   const logger = new Logger(config.logLevel, { service: 'bench' });
   return startServer(config, {
     logger,

@@ -82,7 +82,7 @@ async function interruptedRecording(): Promise<void> {
 await showRecording();
 await interruptedRecording();
 const host = await startStudioHost({
-  argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+  argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
   env: {},
   staticDir: 'out/renderer',
   settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),

@@ -20,6 +20,8 @@ const RATE_BURST = 100;
 const MAX_REFUSALS = 2000;
 /** Events are dropped for a client this far behind, rather than buffering without bound. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Close code when the client's media stopped answering (ICE consent): it may resume within the grace period. */
+export const MEDIA_LOST_CLOSE_CODE = 4001;
 
 export class Connection {
   readonly #ws: WebSocket;
@@ -141,7 +143,18 @@ export class Connection {
         this.#hangUp = { code, reason };
       },
       push: this.push,
+      mediaLost: (reason) => this.#mediaLost(reason),
     };
+  }
+
+  /** The client's media stopped answering: close the socket now, and `close` runs the usual
+   * disconnect (grace period), as if the connection had dropped. */
+  #mediaLost(reason: string): void {
+    if (this.#ws.readyState !== this.#ws.OPEN && this.#ws.readyState !== this.#ws.CONNECTING) return;
+    this.#logger.warn('hanging up on a vanished client', { reason, memberId: this.#joined?.member.id });
+    this.#ws.close(MEDIA_LOST_CLOSE_CODE, 'media connection lost');
+    // A vanished peer never answers the close handshake; do not wait for it.
+    setTimeout(() => this.#ws.terminate(), 1000).unref();
   }
 
   #replyError(id: number | null, error: ErrorBody): void {

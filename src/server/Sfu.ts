@@ -17,7 +17,7 @@ import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
 
 /** Opus is all a live audio room needs: 48 kHz, stereo-capable, in-band FEC. */
-export const MEDIA_CODECS: ms.RtpCodecCapability[] = [
+export const MEDIA_CODECS: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } },
 ];
 
@@ -43,6 +43,8 @@ export class Sfu {
   readonly #spaces = new Map<string, Space>();
   /** The replay folder made for this run when none is configured, removed at shutdown. */
   #temporaryReplayRoot: string | undefined;
+  /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
+  readonly #rescuing = new Set<Space>();
 
   private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool) {
     this.config = config;
@@ -86,17 +88,38 @@ export class Sfu {
   /** Moves every Space whose router died with its worker to a new router on a healthy worker. */
   #rescueSpaces(): void {
     const stranded = this.spaces().filter((space) => space.router.closed && space.status === 'live');
+    // Marked at once (the routers' close handlers look a tick later), even those already moving.
     for (const space of stranded) space.markMoving();
-    for (const space of stranded) {
-      const started = Date.now();
-      this.pool
-        .createRouter(MEDIA_CODECS)
-        .then((router) => space.moveTo(router))
-        .then(() => this.logger.warn('space rescued from a dead worker', { spaceId: space.id, ms: Date.now() - started }))
-        .catch((error: unknown) => {
-          this.logger.error('could not rescue a space', { spaceId: space.id, error });
-          space.end('the media server failed');
-        });
+    for (const space of stranded) if (!this.#rescuing.has(space)) void this.#rescue(space);
+  }
+
+  /**
+   * A worker crash never ends a live Space: wait for a live worker (the pool replaces dead ones) and
+   * move there; when the new router dies too before or while the Space moves, try again.
+   */
+  async #rescue(space: Space): Promise<void> {
+    this.#rescuing.add(space);
+    const started = Date.now();
+    try {
+      for (let attempt = 1; space.status === 'live' && space.router.closed; attempt++) {
+        // Waits for a live worker; fails only when the pool closes or none comes up in 20 s.
+        const router = await this.pool.createRouter(MEDIA_CODECS);
+        try {
+          await space.moveTo(router);
+        } catch (error) {
+          if (space.status !== 'live') return;
+          if (!router.closed) throw error; // not a dying worker: a real failure
+          this.logger.warn('rescue target died too; trying again', { spaceId: space.id, attempt, error: String(error) });
+          continue;
+        }
+        if (!router.closed) this.logger.warn('space rescued from a dead worker', { spaceId: space.id, ms: Date.now() - started, attempt });
+      }
+    } catch (error) {
+      if (space.status !== 'live') return;
+      this.logger.error('could not rescue a space', { spaceId: space.id, error });
+      space.end('the media server failed');
+    } finally {
+      this.#rescuing.delete(space);
     }
   }
 
@@ -194,15 +217,45 @@ export class Sfu {
     return undefined;
   }
 
-  async createWebRtcTransport(space: Space): Promise<ms.WebRtcTransport> {
-    const { host, announcedIp } = this.config;
-    return space.router.createWebRtcTransport({
-      listenIps: [{ ip: host, announcedIp }],
+  /**
+   * A WebRTC transport on the Space's router: on its worker's WebRtcServer (one UDP port for every
+   * client, TCP as fallback) or, with `--rtc-ports range`, on ports of its own. `onVanished` runs when
+   * the client's ICE consent checks stop (`--ice-consent-timeout`): it is gone, whatever its WebSocket says.
+   */
+  async createWebRtcTransport(space: Space, onVanished?: () => void): Promise<ms.WebRtcTransport> {
+    const { host, announcedIp, iceConsentTimeoutS } = this.config;
+    const router = space.router;
+    const common = {
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
+      iceConsentTimeout: iceConsentTimeoutS,
       initialAvailableOutgoingBitrate: 600_000,
-    });
+    };
+    let transport: ms.WebRtcTransport;
+    if (this.config.rtcPorts === 'server') {
+      const webRtcServer = this.pool.webRtcServerFor(router);
+      if (!webRtcServer) throw new Error('this space’s media worker is restarting; try again');
+      transport = await router.createWebRtcTransport({ ...common, webRtcServer });
+    } else {
+      const portRange = this.pool.portRangeFor(router);
+      const listen = (protocol: 'udp' | 'tcp'): ms.TransportListenInfo => ({
+        protocol,
+        ip: host,
+        ...(announcedIp ? { announcedAddress: announcedIp } : {}),
+        ...(portRange ? { portRange } : {}),
+      });
+      transport = await router.createWebRtcTransport({ ...common, listenInfos: [listen('udp'), listen('tcp')] });
+    }
+    if (onVanished) {
+      let connected = false;
+      transport.on('icestatechange', (state) => {
+        if (state === 'connected' || state === 'completed') connected = true;
+        // After a working connection, 'disconnected' is the consent timeout (or a TCP tuple closing).
+        else if (state === 'disconnected' && connected && !transport.closed) onVanished();
+      });
+    }
+    return transport;
   }
 
   close(): void {

@@ -44,11 +44,25 @@ const ConfigSchema = z
     captionShedMs: z.number().int().min(3000).max(600_000),
     /** nice(1) value of the caption worker: 10 by default, so captions wait before audio ever does. */
     captionNice: z.number().int().min(0).max(19),
+    // ---- media ports (issue 18: one WebRtcServer per worker) ----
+    /** How WebRTC clients reach a worker: all on the worker's one port (`server`), or a port each (`range`). */
+    rtcPorts: z.enum(['server', 'range']),
+    /** Worker i's WebRtcServer listens on UDP and TCP port rtcPort + i; 0 picks free ports in the RTC range. */
+    rtcPort: z.number().int().min(0).max(65535),
+    /** A client whose ICE consent checks stop for this many seconds has vanished (0: never). */
+    iceConsentTimeoutS: z
+      .number()
+      .int()
+      .refine((s) => s === 0 || (s >= 10 && s <= 60), { message: 'must be 0 (off) or 10–60 seconds (mediasoup’s limits)' }),
   })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
   .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
     message: 'the whisper caption engine needs --caption-whisper-model <ggml model file>',
     path: ['captionWhisperModel'],
+  })
+  .refine((c) => c.rtcPort === 0 || (c.rtcPort >= 1024 && c.rtcPort + c.workers - 1 <= 65535), {
+    message: 'rtc-port must be 0 or 1024–65535, leaving one port per worker',
+    path: ['rtcPort'],
   });
 
 export type ServerConfig = z.infer<typeof ConfigSchema>;
@@ -57,9 +71,9 @@ export type ServerConfig = z.infer<typeof ConfigSchema>;
 const OPTIONS = [
   { key: 'host', flag: 'host', env: 'HOSTLINE_HOST', type: 'string', help: 'address to listen on (default 127.0.0.1)' },
   { key: 'port', flag: 'port', env: 'HOSTLINE_PORT', type: 'int', help: 'HTTP and WebSocket port (default 4480; 0 picks a free one)' },
-  { key: 'announcedIp', flag: 'announced-ip', env: 'HOSTLINE_ANNOUNCED_IP', type: 'string', help: 'IP put in ICE candidates, when clients reach us by another address (NAT, container)' },
-  { key: 'rtcMinPort', flag: 'rtc-min-port', env: 'HOSTLINE_RTC_MIN_PORT', type: 'int', help: 'lowest UDP/TCP port for media (default 40000)' },
-  { key: 'rtcMaxPort', flag: 'rtc-max-port', env: 'HOSTLINE_RTC_MAX_PORT', type: 'int', help: 'highest UDP/TCP port for media (default 49999)' },
+  { key: 'announcedIp', flag: 'announced-ip', env: 'HOSTLINE_ANNOUNCED_IP', type: 'string', help: 'IP or host name put in ICE candidates, when clients reach us by another address (NAT, container)' },
+  { key: 'rtcMinPort', flag: 'rtc-min-port', env: 'HOSTLINE_RTC_MIN_PORT', type: 'int', help: 'lowest UDP/TCP port for media with --rtc-ports range, or to pick from with --rtc-port 0 (default 40000)' },
+  { key: 'rtcMaxPort', flag: 'rtc-max-port', env: 'HOSTLINE_RTC_MAX_PORT', type: 'int', help: 'highest UDP/TCP port for media, as above (default 49999)' },
   { key: 'logLevel', flag: 'log-level', env: 'HOSTLINE_LOG_LEVEL', type: 'string', help: 'debug | info | warn | error (default info)' },
   { key: 'workers', flag: 'workers', env: 'HOSTLINE_WORKERS', type: 'int', help: 'mediasoup worker processes (default: one per core)' },
   { key: 'studioKey', flag: 'studio-key', env: 'HOSTLINE_STUDIO_KEY', type: 'string', help: 'key a studio must present to create spaces (at least 16 characters)' },
@@ -77,6 +91,10 @@ const OPTIONS = [
   { key: 'captionShedMs', flag: 'caption-shed-ms', env: 'HOSTLINE_CAPTION_SHED_MS', type: 'int', help: 'how far behind a speaker\'s captions may fall before audio is skipped to catch up (default 8000)' },
   { key: 'captionNice', flag: 'caption-nice', env: 'HOSTLINE_CAPTION_NICE', type: 'int', help: 'CPU priority (nice) of the caption worker (default 10: below the SFU and its media)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
+  // Media ports: one WebRtcServer per worker (issue 18).
+  { key: 'rtcPorts', flag: 'rtc-ports', env: 'HOSTLINE_RTC_PORTS', type: 'string', help: 'server: every WebRTC client of a worker on its one UDP port (TCP as fallback); range: a port per client from --rtc-min-port..--rtc-max-port (default server)' },
+  { key: 'rtcPort', flag: 'rtc-port', env: 'HOSTLINE_RTC_PORT', type: 'int', help: 'UDP and TCP port of the first worker\'s WebRTC server; worker i uses this + i (default 40000; 0 picks free ports in the RTC range)' },
+  { key: 'iceConsentTimeoutS', flag: 'ice-consent-timeout', env: 'HOSTLINE_ICE_CONSENT_TIMEOUT', type: 'int', help: 'seconds without ICE consent checks after which a client counts as gone and gets its grace period (10–60, default 30; 0 off)' },
 ] as const;
 
 export function defaultConfig(): ServerConfig {
@@ -96,6 +114,9 @@ export function defaultConfig(): ServerConfig {
     captionStreams: 4,
     captionNice: 10,
     captionShedMs: 8000,
+    rtcPorts: 'server',
+    rtcPort: 40000,
+    iceConsentTimeoutS: 30,
   };
 }
 

@@ -54,6 +54,11 @@ export async function startServer(
         sendJson(res, 200, { ok: true, spaces: sfu.spaces().length, workers: sfu.pool.size });
         return;
       }
+      if (url.pathname === '/healthz/workers') {
+        // Each media worker's CPU time, peak memory, routers and WebRTC ports (worker.getResourceUsage).
+        sendJson(res, 200, { workers: await sfu.pool.usage() });
+        return;
+      }
       if (await captionRoutes(sfu, req, res, url)) return;
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;

@@ -73,7 +73,7 @@ describeIfReady('the production console in Chromium', () => {
       },
     }));
     studio = await startStudioHost({
-      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+      argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
       env: {},
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(settingsFile),

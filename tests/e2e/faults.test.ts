@@ -1,5 +1,6 @@
-// Faults with real audio in Chromium: the mediasoup worker is killed mid-show, and a listener's network
-// drops for 5 s. Each time the audio must come back on its own, with roles and the queue intact.
+// Faults with real audio in Chromium: the mediasoup worker is killed mid-show, every worker is killed
+// at once, and a listener's network drops for 5 s. Each time the audio must come back on its own,
+// with roles and the queue intact, and the Space stays live.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { chromiumAvailable, launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { dbOf } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
-import { SAMPLE_RATE, writeWav } from '../support/wav';
+import { SAMPLE_RATE, writeBeepWav, writeWav } from '../support/wav';
 
 const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
@@ -122,3 +123,75 @@ describeIfChromium('faults with real audio, in Chromium', () => {
     await expect.poll(() => host.getByTestId('listener-count').innerText()).toBe('2 listeners');
   });
 });
+
+describeIfChromium('every mediasoup worker killed at once, in Chromium', () => {
+  let studio: StudioHost;
+  const browsers: Browser[] = [];
+  let host: Page;
+  let listener: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-all-workers-'));
+
+  beforeAll(async () => {
+    // Beeps of 100 ms every 250 ms for 60 s: any beep heard after the restart came through the new worker.
+    const beeps = join(dir, 'beeps.wav');
+    writeBeepWav(beeps, { beeps: Array.from({ length: 240 }, (_, i) => ({ start: i * 0.25, duration: 0.1, frequency: 1000 })), length: 60 });
+    studio = await startTestStudio(dir, ['--workers', '2']);
+    browsers.push(await launchChromium({ micWav: beeps }), await launchChromium());
+    host = await browsers[0]!.newPage();
+    listener = await browsers[1]!.newPage();
+    const link = await goLive(host, studio, 'Ada', 'Two workers down');
+    await listen(listener, link, 'Lin');
+    const start = await listener.evaluate(() => performance.now());
+    await listener.waitForTimeout(1000);
+    expect(await loudestSince(listener, start)).toBeGreaterThan(AUDIBLE_DB);
+  });
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close();
+    await studio?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the Space stays live and the listener hears the host’s beeps again within 3 s', async () => {
+    const pool = studio.server.sfu.pool;
+    const pids = pool.workers().map((w) => w.pid);
+    expect(pids).toHaveLength(2);
+    const [space] = studio.server.sfu.spaces();
+    await listener.evaluate(() => {
+      const w = window as unknown as { restartedAt?: number };
+      window.hostlineListener!.room.on('mediarestart', () => (w.restartedAt ??= performance.now()));
+    });
+    const killedAt = await listener.evaluate(() => performance.now());
+    const killedWall = Date.now();
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    // Where the time goes, seen from the server: the host sending again, the listener consuming again.
+    const oldRouter = space!.router;
+    const steps: Record<string, number> = {};
+    const watch = setInterval(() => {
+      const now = Date.now() - killedWall;
+      if (space!.router !== oldRouter && !space!.router.closed) steps.moved ??= now;
+      if (steps.moved !== undefined && space!.producers().length > 0) steps.hostProducing ??= now;
+      const lin = space!.members().find((m) => m.displayName === 'Lin');
+      if (steps.hostProducing !== undefined && lin && lin.consumers.size > 0) steps.listenerConsuming ??= now;
+      if (steps.listenerConsuming !== undefined && [...lin!.consumers.values()].some((c) => !c.paused)) steps.listenerResumed ??= now;
+    }, 10);
+    // Audible after the listener set its media up again: only the new worker can have carried it.
+    const restartedAt = () => listener.evaluate(() => (window as unknown as { restartedAt?: number }).restartedAt);
+    await expect.poll(restartedAt, { timeout: 5000 }).toBeDefined();
+    const restarted = (await restartedAt())!;
+    let back: number | undefined;
+    await expect.poll(async () => (back = await firstAudibleAfter(listener, restarted)), { timeout: 6000 }).toBeDefined();
+    clearInterval(watch);
+    console.log(
+      `every worker killed: the listener hears the beeps again after ${Math.round(back! - killedAt)} ms ` +
+        `(server: space on a new router ${steps.moved} ms, host producing ${steps.hostProducing} ms, listener consuming ${steps.listenerConsuming} ms, resumed ${steps.listenerResumed} ms; ` +
+        `listener's media restart ${Math.round(restarted - killedAt)} ms)`,
+    );
+    expect(back! - killedAt).toBeLessThan(3000);
+    expect(space!.status).toBe('live');
+    expect(await host.getByTestId('stage-member').allInnerTexts()).toEqual([expect.stringMatching(/Ada.*Host/s)]);
+    await expect.poll(() => pool.size).toBe(2);
+    for (const worker of pool.workers()) expect(pids).not.toContain(worker.pid);
+  });
+});
+

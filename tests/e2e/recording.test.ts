@@ -48,7 +48,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     writeBeepWav(hostWav);
     writeBeepWav(guestWav, GUEST_PATTERN);
     studio = await startStudioHost({
-      argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+      argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
       env: {},
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),

@@ -28,7 +28,7 @@ function startCli(args: string[]): { child: ChildProcess; lines: Array<Record<st
 
 describe('the hostline-sfu command', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves, logs one JSON object a line, and stops cleanly on %s', async (signal) => {
-    const { child, lines, url } = startCli(['--port', '0', '--workers', '1', '--log-level', 'debug']);
+    const { child, lines, url } = startCli(['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'debug']);
     const httpUrl = await url;
     expect(httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await (await fetch(`${httpUrl}/healthz`)).json();
@@ -58,7 +58,7 @@ describe('the hostline-sfu command', () => {
   it('prints its options with --help', () => {
     const result = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers']) {
+    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers', '--rtc-port', '--rtc-ports', '--ice-consent-timeout']) {
       expect(result.stdout).toContain(flag);
     }
   });

@@ -15,7 +15,7 @@ import { soxi } from '../support/sox';
 
 async function startHost(dir: string, recordingsDir: string): Promise<StudioHost> {
   return startStudioHost({
-    argv: ['--port', '0', '--workers', '1', '--log-level', 'error'],
+    argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'error'],
     env: {},
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),

@@ -84,7 +84,7 @@ describe('a recording killed with SIGKILL', () => {
     const dataDir = join(dir, 'studio');
     const headless = join(import.meta.dirname, '..', '..', 'out', 'main', 'headless.js');
     const startStudio = async (): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(process.execPath, [headless, '--port', '0', '--workers', '1', '--log-level', 'error'], {
+      const child = spawn(process.execPath, [headless, '--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'error'], {
         env: { ...process.env, HOSTLINE_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

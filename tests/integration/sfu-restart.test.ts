@@ -9,7 +9,7 @@ import { eventually, fakeMicTrack, fakeRoom } from '../support/fakeRoom';
 const CLI = join(import.meta.dirname, '..', '..', 'out', 'main', 'sfu.js');
 
 function startCli(port: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--workers', '1', '--rtc-port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let buffered = '';
     child.stderr!.on('data', (chunk: Buffer) => {

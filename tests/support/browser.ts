@@ -8,7 +8,7 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
-export async function launchChromium(options: { micWav?: string; loop?: boolean; headless?: boolean } = {}): Promise<Browser> {
+export async function launchChromium(options: { micWav?: string; loop?: boolean; headless?: boolean; extraArgs?: string[] } = {}): Promise<Browser> {
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -25,6 +25,7 @@ export async function launchChromium(options: { micWav?: string; loop?: boolean;
     '--disable-renderer-backgrounding',
     '--disable-backgrounding-occluded-windows',
   ];
+  args.push(...(options.extraArgs ?? []));
   if (options.micWav) args.push(`--use-file-for-fake-audio-capture=${options.micWav}${options.loop === false ? '%noloop' : ''}`);
   return chromium.launch({ executablePath: CHROMIUM, headless: options.headless ?? true, args });
 }

@@ -16,6 +16,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     ...defaultConfig(),
     port: 0,
     workers: 1,
+    // Free ports for each worker's WebRtcServer, so test servers never compete for one.
+    rtcPort: 0,
     logLevel: 'info',
     staticDir: RENDERER_DIR,
     // Short, so succession and expiry happen within a test.

@@ -8,9 +8,9 @@ import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
-export function startTestStudio(dir: string): Promise<StudioHost> {
+export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<StudioHost> {
   return startStudioHost({
-    argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
+    argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
     env: {},
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),

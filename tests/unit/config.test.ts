@@ -37,8 +37,18 @@ describe('parseConfig', () => {
     [['--port'], /--port needs a value/],
     [['stray'], /unexpected argument/],
     [['--studio-key', 'short'], /--studio-key/],
+    [['--rtc-ports', 'both'], /--rtc-ports/],
+    [['--rtc-port', '80'], /--rtc-port: rtc-port must be 0 or 1024–65535/],
+    [['--rtc-port', '65535', '--workers', '2'], /leaving one port per worker/],
+    [['--ice-consent-timeout', '5'], /--ice-consent-timeout: must be 0 \(off\) or 10–60 seconds/],
   ])('refuses %j with a clear message', (argv, message) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+
+  it('media ports: one WebRtcServer port per worker by default, the old range on request', () => {
+    expect(parseConfig([], {})).toMatchObject({ rtcPorts: 'server', rtcPort: 40000, iceConsentTimeoutS: 30 });
+    expect(parseConfig(['--rtc-port', '0', '--ice-consent-timeout', '0'], { HOSTLINE_RTC_PORTS: 'range' })).toMatchObject({ rtcPorts: 'range', rtcPort: 0, iceConsentTimeoutS: 0 });
+    expect(parseConfig([], { HOSTLINE_RTC_PORT: '44444', HOSTLINE_ICE_CONSENT_TIMEOUT: '15' })).toMatchObject({ rtcPort: 44444, iceConsentTimeoutS: 15 });
   });
 });

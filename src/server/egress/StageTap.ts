@@ -312,7 +312,7 @@ export class StageTap extends TypedEmitter<StageTapEvents> {
     let transport = this.#transports.get(router);
     if (!transport) {
       transport = (async () => {
-        const t = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: false });
+        const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
         await t.connect({ ip: '127.0.0.1', port: this.#port });
         if (this.#closed) t.close();
         return t;

@@ -25,6 +25,8 @@ export interface BaseContext {
   greet(client: string | undefined): void;
   /** Closes the connection once this request's answer has gone out. */
   hangUp(code: number, reason: string): void;
+  /** The client's media stopped answering (ICE consent): drop this connection now; grace rules apply. */
+  mediaLost(reason: string): void;
   push: PushEvent;
 }
 

@@ -25,12 +25,15 @@ async function setPaused(space: Space, member: Member, producerId: string, pause
 }
 
 export const mediaHandlers = handlersFor(media, {
-  async 'transport.create'({ sfu, space, member }, { direction }) {
+  async 'transport.create'({ sfu, space, member, mediaLost }, { direction }) {
     if (direction === 'send' && !isOnStage(member.role)) {
       throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
     }
     if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
-    const transport = await mediaCall('creating the transport', () => sfu.createWebRtcTransport(space));
+    // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
+    const transport = await mediaCall('creating the transport', () =>
+      sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
+    );
     transport.appData.direction = direction;
     member.transports.set(transport.id, transport);
     transport.observer.once('close', () => member.transports.delete(transport.id));
