@@ -72,7 +72,7 @@ async function recordingCost() {
       space.queue.raise(member);
       space.queue.approve(host, member);
     }
-    const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+    const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
     const ssrc = 0x5000 + i;
     const producer = await transport.produce({
       kind: 'audio',

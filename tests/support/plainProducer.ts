@@ -28,7 +28,7 @@ export function payloadOf(index: number): Buffer {
 }
 
 export async function plainProducer(router: ms.Router, ssrc = 0x0abc_def0): Promise<PlainProducer> {
-  const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: true, comedia: true });
+  const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
   const producer = await transport.produce({
     kind: 'audio',
     rtpParameters: {
