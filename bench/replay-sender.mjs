@@ -1,41 +1,17 @@
 // A child process for bench/replay.ts: plays N speakers into PlainTransport producers, each sending the
-// same real Opus file (ffmpeg-encoded speech-like sound) as RTP on a steady 20 ms grid, with the
+// same real Opus packets (ffmpeg-encoded speech-like sound) as RTP on a steady 20 ms grid, with the
 // ssrc-audio-level extension a browser sets. Kept out of the benchmark's process so its CPU is not
-// counted as the recorder's. Plain JavaScript, driven over IPC: { cmd: 'start', ogg, targets: [{ port,
-// ssrc }] } then { cmd: 'stop' }.
+// counted as the recorder's. Plain JavaScript, driven over IPC: { cmd: 'start', packets: [base64…],
+// targets: [{ port, ssrc }] } then { cmd: 'stop' }.
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 
 const PAYLOAD_TYPE = 100;
 const AUDIO_LEVEL_ID = 1;
 
-function oggPackets(path) {
-  const data = readFileSync(path);
-  const packets = [];
-  let partial = [];
-  let offset = 0;
-  while (offset + 27 <= data.length && data.toString('latin1', offset, offset + 4) === 'OggS') {
-    const segments = data[offset + 26];
-    let body = offset + 27 + segments;
-    for (let i = 0; i < segments; i++) {
-      const size = data[offset + 27 + i];
-      partial.push(data.subarray(body, body + size));
-      body += size;
-      if (size < 255) {
-        packets.push(Buffer.concat(partial));
-        partial = [];
-      }
-    }
-    offset = body;
-  }
-  return packets.slice(2);
-}
-
 let timer;
 let socket;
 
-function start(ogg, targets) {
-  const packets = oggPackets(ogg);
+function start(packets, targets) {
   socket = dgram.createSocket('udp4');
   const streams = targets.map((t, i) => ({ ...t, seq: i * 1000, ts: i * 100_000 }));
   const started = performance.now();
@@ -63,7 +39,7 @@ function start(ogg, targets) {
 }
 
 process.on('message', (message) => {
-  if (message.cmd === 'start') start(message.ogg, message.targets);
+  if (message.cmd === 'start') start(message.packets.map((p) => Buffer.from(p, 'base64')), message.targets);
   if (message.cmd === 'stop') {
     clearTimeout(timer);
     socket?.close();

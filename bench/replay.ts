@@ -9,18 +9,14 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as mediasoup from 'mediasoup';
-import type { types as ms } from 'mediasoup';
 import { Logger } from '../src/server/logger';
-import { ModerationStore } from '../src/server/ModerationStore';
 import { OggOpusWriter } from '../src/server/replay/OggOpusWriter';
 import { opusPacketSamples } from '../src/server/replay/opus';
 import { RecordingFolder, type RecordingManifest } from '../src/server/replay/RecordingFolder';
 import { packageReplay, publishView } from '../src/server/replay/ReplayPackager';
 import { ReplayRecorder } from '../src/server/replay/ReplayRecorder';
-import { MEDIA_CODECS } from '../src/server/Sfu';
-import { Space } from '../src/server/Space';
 import { oggPackets } from '../tests/support/ogg';
+import { spaceContext } from '../tests/support/spaceContext';
 import { cpuMs, ROOT } from './support';
 
 const SPEAKERS = Number(process.env.BENCH_SPEAKERS ?? 13);
@@ -49,25 +45,13 @@ const room = oggPackets(roomOgg);
 // ---- (1) recording cost per live speaker ----------------------------------------------------------
 
 async function recordingCost() {
-  const worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 45000, rtcMaxPort: 45999 });
-  const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-  const space = new Space({
-    id: 'bench',
-    title: 'Bench show',
-    router,
-    logger,
-    policy: { maxSpeakers: 20, maxCohosts: 2, requestPolicy: 'everyone' },
-    graceMs: 60_000,
-    moderation: new ModerationStore(),
-    hostUserId: 'host',
-  });
-  await space.start();
-  const host = space.membership.join({ userId: 'host', displayName: 'Host', role: 'host', canRequest: false, push: () => {} });
+  const ctx = await spaceContext({ policy: { maxSpeakers: 20 } });
+  const { worker, space } = ctx;
+  const router = space.router;
+  const host = ctx.join('Host', 'host');
   const targets: Array<{ port: number; ssrc: number }> = [];
-  const transports: ms.PlainTransport[] = [];
   for (let i = 0; i < SPEAKERS; i++) {
-    const member =
-      i === 0 ? host : space.membership.join({ userId: `u${i}`, displayName: `Speaker ${i}`, role: 'listener', canRequest: true, push: () => {} });
+    const member = i === 0 ? host : ctx.join(`Speaker ${i}`, 'listener', { canRequest: true });
     if (i > 0) {
       space.queue.raise(member);
       space.queue.approve(host, member);
@@ -83,11 +67,10 @@ async function recordingCost() {
       },
     });
     await space.addProducer(member, producer);
-    transports.push(transport);
     targets.push({ port: transport.tuple.localPort, ssrc });
   }
   const sender = fork(join(ROOT, 'bench', 'replay-sender.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  sender.send({ cmd: 'start', ogg: speechOgg, targets });
+  sender.send({ cmd: 'start', packets: speech.map((p) => p.toString('base64')), targets });
   await new Promise((r) => setTimeout(r, 3000));
 
   const measure = async () => {
@@ -114,8 +97,7 @@ async function recordingCost() {
   const publishMs = performance.now() - publishStarted;
   sender.send({ cmd: 'stop' });
   sender.disconnect();
-  space.end('bench over');
-  worker.close();
+  await ctx.close();
 
   const perSpeaker = (a: number, b: number) => ((b - a) / SPEAKERS).toFixed(2);
   console.log(`\n(1) recording ${SPEAKERS} live speakers for ${SECONDS} s (load average ${load()})`);

@@ -2,8 +2,6 @@
 // mediasoup router send real Opus (ffmpeg-encoded beep patterns) as RTP; the stage tap and the
 // recorder write each speaker's track; the packager mixes them. The files are read with ffprobe,
 // ffmpeg and sox, never our own parser: length, and each speaker's beeps where they were sent.
-import * as mediasoup from 'mediasoup';
-import type { types as ms } from 'mediasoup';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +9,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ReplayTimeline } from '../../src/shared/replay';
 import { Logger } from '../../src/server/logger';
 import type { Member } from '../../src/server/Member';
-import { ModerationStore } from '../../src/server/ModerationStore';
 import { RecordingFolder } from '../../src/server/replay/RecordingFolder';
 import { finishInterrupted, MASTER_AUDIO, packageReplay, publishView, REPLAY_AUDIO } from '../../src/server/replay/ReplayPackager';
 import { ReplayRecorder } from '../../src/server/replay/ReplayRecorder';
-import { MEDIA_CODECS } from '../../src/server/Sfu';
-import { Space } from '../../src/server/Space';
+import type { Space } from '../../src/server/Space';
 import { decodeToWav, decodedSeconds, encodeOpus, ffprobe, requireFfmpeg } from '../support/ffmpeg';
 import { frameLevels, levelsOf } from '../support/levels';
 import { oggPackets } from '../support/ogg';
 import { HIGH_BAND, HIGH_PATTERN, LOW_BAND } from '../support/replayPatterns';
 import { plainProducer, type PlainProducer } from '../support/plainProducer';
 import { bursts, soxSamples } from '../support/sox';
+import { spaceContext, type SpaceContext } from '../support/spaceContext';
 import { BEEP_PATTERN, writeBeepWav, type Beep } from '../support/wav';
 
 /** Beeps must be found within this of where they were sent (the bound). */
@@ -58,7 +55,7 @@ describe('ReplayRecorder and the packager', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-replay-rec-'));
   let low: Source;
   let high: Source;
-  let worker: ms.Worker;
+  let ctx: SpaceContext;
   let space: Space;
   let host: Member;
   const sources: PlainProducer[] = [];
@@ -77,25 +74,14 @@ describe('ReplayRecorder and the packager', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeEach(async () => {
-    worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 44000, rtcMaxPort: 44999 });
-    space = new Space({
-      id: 'recorded',
-      title: 'Recorded show',
-      router: await worker.createRouter({ mediaCodecs: MEDIA_CODECS }),
-      logger,
-      policy: { maxSpeakers: 10, maxCohosts: 2, requestPolicy: 'everyone' },
-      graceMs: 1000,
-      moderation: new ModerationStore(),
-      hostUserId: 'host-user',
-    });
-    await space.start();
-    host = space.membership.join({ userId: 'host-user', displayName: 'Ada', role: 'host', canRequest: false, push: () => {} });
+    ctx = await spaceContext();
+    space = ctx.space;
+    host = ctx.join('Ada', 'host');
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     for (const s of sources.splice(0)) s.close();
-    space.end('test over');
-    worker.close();
+    await ctx.close();
   });
 
   async function onStage(member: Member, ssrc: number): Promise<PlainProducer> {
@@ -119,7 +105,7 @@ describe('ReplayRecorder and the packager', () => {
     const adaSending = send(ada, low, 2);
     // Grace comes on stage 2 s in.
     await new Promise((r) => setTimeout(r, 2000));
-    const grace = space.membership.join({ userId: 'grace', displayName: 'Grace', role: 'listener', canRequest: true, push: () => {} });
+    const grace = ctx.join('Grace', 'listener', { canRequest: true });
     space.queue.raise(grace);
     space.queue.approve(host, grace);
     const graceSource = await onStage(grace, 0x2002);
@@ -152,7 +138,7 @@ describe('ReplayRecorder and the packager', () => {
     expect(Math.abs(firstOf(0).startMs / 1000 - (adaAt + BEEP_PATTERN.beeps[0]!.start))).toBeLessThan(0.05);
     expect(Math.abs(firstOf(1).startMs / 1000 - (graceAt + HIGH_PATTERN.beeps[0]!.start))).toBeLessThan(0.05);
     expect(timeline.stage).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Grace', change: 'joined', role: 'speaker' })]));
-    expect(timeline.chapters).toEqual([{ startMs: 0, title: 'Recorded show' }]);
+    expect(timeline.chapters).toEqual([{ startMs: 0, title: space.title }]);
     expect(recorder.stats().every((s) => s.dropped === 0)).toBe(true);
   }, 60_000);
 
@@ -175,7 +161,7 @@ describe('ReplayRecorder and the packager', () => {
     expect(Math.abs(decodedSeconds(result.folder.path(MASTER_AUDIO)) * 1000 - timeline.durationMs)).toBeLessThan(100);
     expect(timeline.gaps).toEqual([expect.objectContaining({ why: 'paused', atMs: expect.any(Number) })]);
     expect(timeline.gaps[0]!.missedMs).toBeGreaterThan(2800);
-    expect(timeline.chapters.map((c) => c.title)).toEqual(['Recorded show', 'Questions']);
+    expect(timeline.chapters.map((c) => c.title)).toEqual([space.title, 'Questions']);
     expect(timeline.chapters[1]!.startMs).toBeGreaterThan(2900);
   }, 60_000);
 
