@@ -17,7 +17,7 @@ import { packageReplay, publishView } from '../src/server/replay/ReplayPackager'
 import { ReplayRecorder } from '../src/server/replay/ReplayRecorder';
 import { oggPackets } from '../tests/support/ogg';
 import { spaceContext } from '../tests/support/spaceContext';
-import { cpuMs, ROOT } from './support';
+import { cpuMs } from './support';
 
 const SPEAKERS = Number(process.env.BENCH_SPEAKERS ?? 13);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -69,7 +69,8 @@ async function recordingCost() {
     await space.addProducer(member, producer);
     targets.push({ port: transport.tuple.localPort, ssrc });
   }
-  const sender = fork(join(ROOT, 'bench', 'replay-sender.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // npm runs benchmarks from the repository's root; the bundled bench itself lives in out/bench.
+  const sender = fork(join(process.cwd(), 'bench', 'replay-sender.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   sender.send({ cmd: 'start', packets: speech.map((p) => p.toString('base64')), targets });
   await new Promise((r) => setTimeout(r, 3000));
 

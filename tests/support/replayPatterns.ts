@@ -14,6 +14,21 @@ export const HIGH_PATTERN: { beeps: Beep[]; length: number } = {
   length: 4.4,
 };
 
+/**
+ * A low speaker who pauses between phrases: every gap is longer than the replay's speech hangover
+ * (0.7 s), so each beep is a stretch of speech of its own and "next speaker" has turns to find.
+ */
+export const LOW_PATTERN: { beeps: Beep[]; length: number } = {
+  beeps: [
+    { start: 0.5, duration: 0.3, frequency: 880 },
+    { start: 1.8, duration: 0.15, frequency: 660 },
+    { start: 2.9, duration: 0.6, frequency: 440 },
+    { start: 4.4, duration: 0.2, frequency: 1000 },
+    { start: 5.6, duration: 0.45, frequency: 550 },
+  ],
+  length: 7,
+};
+
 /** sox effects keeping the low speaker's beeps, and the high speaker's. */
 export const LOW_BAND = ['sinc', '-1200'];
 export const HIGH_BAND = ['sinc', '1800'];
