@@ -67,6 +67,8 @@ export default defineConfig({
           listen: resolve('src/renderer/listen.html'),
           // A replay and a clip, on their own links.
           replay: resolve('src/renderer/replay.html'),
+          // Sign in, sign up, reset, your account, and public profiles at /@handle.
+          account: resolve('src/renderer/account.html'),
         },
       },
     },

@@ -3,15 +3,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 import { defaultConfig, type ServerConfig } from '../src/server/config';
 import { Logger } from '../src/server/logger';
 import { startServer, type RunningServer } from '../src/server/server';
 import { serveStatic } from '../src/server/static';
+import type { ProbeOptions } from './probe/probe';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
 const BENCH_PAGE_DIR = join(ROOT, 'out', 'bench');
+/** The bare mediasoup page (bench/bare), served by its own server. */
+export const BARE_PAGE_DIR = join(ROOT, 'out', 'bench-bare');
 const RESULTS_DIR = join(ROOT, 'out', 'bench-results');
 
 /** Builds bench/pages (the real RoomClient and microphone code) into out/bench, served under /bench/. */
@@ -23,6 +27,23 @@ export async function buildBenchPages(): Promise<void> {
     logLevel: 'warn',
     build: { outDir: BENCH_PAGE_DIR, emptyOutDir: true, rollupOptions: { input: join(ROOT, 'bench', 'pages', 'bench.html') } },
   });
+}
+
+/** Builds the bare mediasoup page (bench/bare) into out/bench-bare. */
+export async function buildBarePage(): Promise<void> {
+  await build({
+    configFile: false,
+    root: join(ROOT, 'bench', 'bare'),
+    base: '/',
+    logLevel: 'warn',
+    build: { outDir: BARE_PAGE_DIR, emptyOutDir: true, rollupOptions: { input: join(ROOT, 'bench', 'bare', 'bare.html') } },
+  });
+}
+
+/** The probe (bench/probe/probe.ts) as the source of an init script, with its options set first. */
+export async function probeScript(options: Partial<ProbeOptions> = {}): Promise<string> {
+  const bundle = await esbuild({ entryPoints: [join(ROOT, 'bench', 'probe', 'probe.ts')], bundle: true, format: 'iife', target: 'chrome120', write: false });
+  return `window.hostlineProbeOptions = ${JSON.stringify(options)};\n${bundle.outputFiles[0]!.text}`;
 }
 
 /** A real SFU service on a free loopback port, serving the listener page and the bench page. */

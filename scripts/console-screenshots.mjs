@@ -3,7 +3,7 @@
 // espeak-ng speech over pink noise as the microphone. Run `npm run build` first.
 // Usage: node scripts/console-screenshots.mjs
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -49,5 +49,8 @@ try {
   console.log('saved docs/console-live.png, docs/console-chain.png, docs/console-meters.png');
 } finally {
   await browser.close();
+  const exited = new Promise((resolve) => studio.once('exit', resolve));
   studio.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -83,7 +83,7 @@ await showRecording();
 await interruptedRecording();
 const host = await startStudioHost({
   argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
-  env: {},
+  env: { HOSTLINE_DATA_DIR: dir },
   staticDir: 'out/renderer',
   settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
   browserBridge: true,
@@ -95,7 +95,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  await page.goto(`${host.server.httpUrl}/`);
+  await page.goto(host.studioUrl);
   const library = page.getByTestId('recording-library');
   await page.getByTestId('library-row').first().waitFor({ timeout: 15000 });
   await page.getByTestId('library-row').filter({ hasText: 'Analytical' }).click();

@@ -3,7 +3,7 @@
 // signal as the microphone, joins as a listener, and saves PNGs into docs/.
 // Run `npm run build` first. Usage: npm run screenshots
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -80,5 +80,8 @@ try {
 } finally {
   await hostBrowser.close();
   await listenerBrowser.close();
+  const exited = new Promise((resolve) => studio.once('exit', resolve));
   studio.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -25,6 +25,7 @@ function electronBinary() {
 }
 
 run(process.execPath, ['scripts/build-mediasoup-worker.mjs']);
+run(process.execPath, ['scripts/build-native.mjs']);
 run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
 
 const electron = electronBinary();

@@ -1,10 +1,9 @@
 // The bench page: the real RoomClient and microphone code in Chromium, driven by the scripts in bench/
-// through `window.bench`. One page can be a host (the fake microphone, opened as the studio opens it),
-// any number of listeners, and the taps that time sounds on a shared AudioContext clock.
+// through `window.bench`. One page can be a host (the fake microphone, opened as the studio opens it,
+// sent raw, without the studio's console) and any number of listeners.
 import { BROWSER_PROCESSING_FOR } from '../../src/shared/console-settings';
 import { microphoneConstraints } from '../../src/renderer/audio/engine/devices';
 import { RoomClient, type RemoteTrack } from '../../src/renderer/room/RoomClient';
-import onsetWorkletUrl from './onset.worklet.ts?worker&url';
 
 export interface ReceiverStats {
   packetsReceived: number;
@@ -23,14 +22,6 @@ export interface ReceiverStats {
   recvRoundTrip: number;
 }
 
-export interface SenderStats {
-  /** Round trip on the sending transport's ICE pair, seconds. */
-  sendRoundTrip: number;
-  /** What the SFU reported back about the sent stream (remote-inbound-rtp). */
-  remoteRoundTrip: number;
-  packetsSent: number;
-}
-
 type StatsDict = Record<string, unknown> & { type: string };
 
 function values(report: RTCStatsReport): StatsDict[] {
@@ -44,48 +35,19 @@ function roundTrip(stats: StatsDict[]): number {
 }
 
 const listeners: Array<{ room: RoomClient; element?: HTMLAudioElement }> = [];
-let context: AudioContext | undefined;
-let host: RoomClient | undefined;
-const onsets: Record<string, number[]> = {};
 
-async function audioContext(): Promise<AudioContext> {
-  if (!context) {
-    context = new AudioContext({ sampleRate: 48000 });
-    await context.audioWorklet.addModule(onsetWorkletUrl);
-  }
-  // Made before getUserMedia, or without a gesture, it starts suspended.
-  await context.resume();
-  return context;
-}
-
-/** Records the onsets of a stream on the shared clock, under `name`. */
-async function tap(name: string, stream: MediaStream, threshold: number): Promise<void> {
-  const ctx = await audioContext();
-  const list: number[] = (onsets[name] = []);
-  const node = new AudioWorkletNode(ctx, 'bench-onset', { processorOptions: { threshold, quietMs: 100 } });
-  node.port.onmessage = (event: MessageEvent<{ frame: number }>) => list.push(event.data.frame / ctx.sampleRate);
-  ctx.createMediaStreamSource(stream).connect(node);
-  const sink = ctx.createGain();
-  sink.gain.value = 0;
-  node.connect(sink).connect(ctx.destination);
-}
-
-/** Plays a remote track: Chromium feeds remote WebRTC audio to Web Audio only while an element plays it. */
-function play(remote: RemoteTrack): { element: HTMLAudioElement; stream: MediaStream } {
-  const stream = new MediaStream([remote.track]);
+/** Plays a remote track, as a listener's page does. */
+function play(remote: RemoteTrack): HTMLAudioElement {
   const element = new Audio();
-  element.srcObject = stream;
+  element.srcObject = new MediaStream([remote.track]);
   void element.play();
-  return { element, stream };
+  return element;
 }
 
-async function joinListener(wsUrl: string, invite: string, name: string, onTrack?: (remote: RemoteTrack) => void) {
+async function joinListener(wsUrl: string, invite: string, name: string) {
   const room = new RoomClient({ wsUrl });
   const entry: { room: RoomClient; element?: HTMLAudioElement } = { room };
-  room.on('trackadded', (remote) => {
-    entry.element = play(remote).element;
-    onTrack?.(remote);
-  });
+  room.on('trackadded', (remote) => (entry.element = play(remote)));
   await room.connect();
   await room.join(invite, name);
   listeners.push(entry);
@@ -94,11 +56,10 @@ async function joinListener(wsUrl: string, invite: string, name: string, onTrack
 
 const bench = {
   /** Goes live with the fake microphone, opened with the studio's own settings. */
-  async host(wsUrl: string, options: { mouthTapThreshold?: number } = {}) {
+  async host(wsUrl: string) {
     // A host on headphones: no browser processing in the path.
     const mic = await navigator.mediaDevices.getUserMedia(microphoneConstraints(undefined, BROWSER_PROCESSING_FOR.headphones));
-    if (options.mouthTapThreshold !== undefined) await tap('mouth', mic, options.mouthTapThreshold);
-    host = new RoomClient({ wsUrl });
+    const host = new RoomClient({ wsUrl });
     await host.connect();
     const created = await host.createSpace('Bench', 'Bench host');
     await host.join(created.hostToken);
@@ -106,28 +67,10 @@ const bench = {
     return { spaceId: created.spaceId, invite: created.listenerInvite, listenPath: created.listenPath };
   },
 
-  /** A listener in this page whose received audio is tapped for onsets under 'ear'. */
-  async ear(wsUrl: string, invite: string, threshold: number) {
-    let resolveTrack!: () => void;
-    const tracked = new Promise<void>((resolve) => (resolveTrack = resolve));
-    await joinListener(wsUrl, invite, 'Ear', (remote) => {
-      void tap('ear', play(remote).stream, threshold).then(resolveTrack);
-    });
-    await tracked;
-  },
-
   /** `count` more plain listeners, each its own RoomClient and WebRTC transport. */
   async listeners(wsUrl: string, invite: string, count: number) {
     for (let i = 0; i < count; i++) await joinListener(wsUrl, invite, `Calibration ${listeners.length + 1}`);
     return listeners.length;
-  },
-
-  onsets(): Record<string, number[]> {
-    return structuredClone(onsets);
-  },
-
-  clearOnsets(): void {
-    for (const list of Object.values(onsets)) list.length = 0;
   },
 
   /** Receiver statistics of every listener in this page, in join order. */
@@ -153,18 +96,6 @@ const bench = {
         };
       }),
     );
-  },
-
-  async senderStats(): Promise<SenderStats> {
-    const producer = host?.producer;
-    const stats = producer ? values(await producer.getStats()) : [];
-    const remote = stats.find((s) => s.type === 'remote-inbound-rtp');
-    const outbound = stats.find((s) => s.type === 'outbound-rtp');
-    return { sendRoundTrip: roundTrip(stats), remoteRoundTrip: num(remote?.roundTripTime), packetsSent: num(outbound?.packetsSent) };
-  },
-
-  audioLatency() {
-    return { baseLatency: context?.baseLatency ?? 0, outputLatency: context?.outputLatency ?? 0 };
   },
 };
 

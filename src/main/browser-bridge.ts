@@ -1,17 +1,14 @@
 // HTTP routes behind the browser implementation of `window.studio` (src/renderer/bridge). They call the
-// same services as Electron's IPC handlers. Loopback only, and JSON bodies only, so another web page
-// cannot drive them (a cross-site JSON request needs a CORS preflight we never grant).
+// same services as Electron's IPC handlers. BridgeGuard admits only this machine's studio page (loopback
+// peer and Host, this run's token, same origin), and bodies are JSON only (a cross-site JSON request
+// needs a CORS preflight we never grant).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SfuEndpoint } from '../shared/studio-api.js';
 import { sendJson, type RouteHandler } from '../server/server.js';
+import type { BridgeGuard } from './bridge-guard.js';
 import { SettingsError, type SettingsService } from './services/SettingsService.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-function isLoopback(req: IncomingMessage): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
@@ -28,13 +25,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function browserBridgeRoutes(services: { settings: SettingsService; endpoint: () => SfuEndpoint }): RouteHandler {
+export function browserBridgeRoutes(services: { settings: SettingsService; endpoint: () => SfuEndpoint; guard: BridgeGuard }): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (!url.pathname.startsWith('/api/studio/')) return false;
-    if (!isLoopback(req)) {
-      sendJson(res, 403, { error: 'the studio API answers on loopback only' });
-      return true;
-    }
+    if (services.guard.refuse(req, res)) return true;
     const route = `${req.method} ${url.pathname}`;
     try {
       switch (route) {

@@ -19,8 +19,11 @@ async function main(): Promise<void> {
   });
   process.stdout.write(
     `\nHostline studio is running (embedded SFU on loopback).\n` +
-      `  Open the studio:  ${host.server.httpUrl}/\n` +
+      `  Open the studio:  ${host.studioUrl}\n` +
+      `                    (this address carries this run's key to the studio; keep it to yourself)\n` +
       `  Settings:         ${join(dataDir, 'settings.json')}\n` +
+      `  Database:         ${host.server.platform.store.description}\n` +
+      `  Mail:             ${host.server.platform.mailer.destination}\n` +
       `  Recordings:       ${host.recordings.root}\n` +
       `  Stop with Ctrl+C.\n\n`,
   );

@@ -54,7 +54,7 @@ async function createWindow(host: StudioHost): Promise<void> {
   });
   // The renderer is served by the embedded SFU, the same pages the browser studio uses.
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  await window.loadURL(devUrl ?? `${host.server.httpUrl}/`);
+  await window.loadURL(devUrl ?? host.studioUrl);
 }
 
 app.whenReady().then(async () => {

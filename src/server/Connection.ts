@@ -2,9 +2,10 @@
 // hello, the request's access rule and target (from its declaration, never per handler) and the rate,
 // dispatches to the handler table and answers every request exactly once.
 import type { WebSocket, RawData } from 'ws';
-import { checkAccess, checkTarget, type Actor } from '../shared/access.js';
+import { checkAccess, checkTarget, type Actor, type TargetRule } from '../shared/access.js';
 import { ProtocolError, type ErrorBody } from '../shared/errors.js';
 import { parseClientMessage, PROTOCOL_VERSION, requestSpec, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
+import type { SignedInAccount } from '../shared/protocol/accounts.js';
 import type { BaseContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Logger } from './logger.js';
@@ -31,6 +32,8 @@ export class Connection {
   /** The Space and Member this connection joined, if any, and which attachment of the member it is. */
   #joined: { space: Space; member: Member; attachment: number } | undefined;
   #refusals = 0;
+  /** The account this connection is signed in to, if any. */
+  #account: SignedInAccount | undefined;
   /** Set once the client said hello with our protocol version. */
   #greeted = false;
   /** Set by a handler that wants the connection closed after its answer (a version mismatch). */
@@ -39,10 +42,12 @@ export class Connection {
    * from one client never interleave. */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(ws: WebSocket, sfu: Sfu, logger: Logger) {
+  /** `sessionSecret`: the session cookie the socket opened with (same-origin pages); checked before any frame. */
+  constructor(ws: WebSocket, sfu: Sfu, logger: Logger, sessionSecret?: string) {
     this.#ws = ws;
     this.#sfu = sfu;
     this.#logger = logger;
+    if (sessionSecret) this.#queue = this.#signInWith(sessionSecret);
     ws.on('message', (data, isBinary) => {
       this.#queue = this.#queue.then(() => this.#onFrame(data, isBinary));
     });
@@ -95,6 +100,9 @@ export class Connection {
       // The table is typed per request type; here the type is only known at run time.
       const handler = HANDLERS[request.type] as (ctx: BaseContext, data: unknown) => Promise<unknown>;
       const data = await handler(context, request.data);
+      // Answered once the change is in the store: what a client was told survives a restart.
+      const { journal } = this.#sfu.platform;
+      if (journal.busy) await journal.settled();
       this.#send({ kind: 'response', id: request.id, ok: true, data });
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -109,13 +117,26 @@ export class Connection {
 
   /** What the access rules may know about this connection. */
   #actor(): Actor {
+    const account = this.#account ? { account: { id: this.#account.accountId } } : {};
     const joined = this.#joined;
-    if (!joined || (joined.member.closed && joined.space.status === 'live')) return {};
-    return { member: { role: joined.member.role, spaceLive: joined.space.status === 'live' } };
+    if (!joined || (joined.member.closed && joined.space.status === 'live')) return account;
+    return { ...account, member: { role: joined.member.role, spaceLive: joined.space.status === 'live' } };
+  }
+
+  async #signInWith(secret: string): Promise<void> {
+    try {
+      const signedIn = await this.#sfu.platform.accounts.authenticate(secret);
+      if (signedIn) {
+        this.#account = { accountId: signedIn.account.id, handle: signedIn.profile.handle, displayName: signedIn.profile.displayName, role: signedIn.account.role };
+      }
+    } catch (error) {
+      // The store not answering leaves the connection signed out, never dead.
+      this.#logger.warn('could not check the session cookie', { error });
+    }
   }
 
   /** The member a request acts on, checked against the request's target rule. */
-  #target(rule: Parameters<typeof checkTarget>[0], memberId: string): Member {
+  #target(rule: TargetRule, memberId: string): Member {
     const { space, member } = this.#joined!;
     const target = space.member(memberId);
     if (!target) throw new ProtocolError('not_found', 'nobody with that id is in this space');
@@ -129,6 +150,10 @@ export class Connection {
       sfu: this.#sfu,
       logger: this.#logger,
       joined: this.#joined,
+      account: this.#account,
+      signIn: (account) => {
+        this.#account = account;
+      },
       attach: (space, member, attachment) => {
         this.#joined = { space, member, attachment };
       },

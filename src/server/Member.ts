@@ -2,7 +2,7 @@
 // of their current connection. A Member outlives a dropped connection for the grace period, so a
 // reconnecting client resumes the same role, queue position and stage place.
 import type { types as ms } from 'mediasoup';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { EventMap, EventType } from '../shared/protocol.js';
 import type { MicCheck } from '../shared/mic-check.js';
 import type { Role } from '../shared/roles.js';
@@ -14,9 +14,11 @@ export class Member {
   readonly id: string;
   readonly userId: string;
   readonly displayName: string;
-  readonly joinedAt = Date.now();
-  /** Secret the client presents to resume after a dropped connection. */
-  readonly resumeToken = randomBytes(18).toString('base64url');
+  readonly joinedAt: number;
+  /** Secret the client presents to resume after a dropped connection (empty for a restored member). */
+  readonly resumeToken: string;
+  /** SHA-256 of the resume token: what the store keeps, and what a restored member is found by. */
+  readonly resumeHash: string;
   role: Role;
   /** When they last came on stage (orders the Stage) or became co-host. */
   stageSince = 0;
@@ -40,14 +42,33 @@ export class Member {
   #attachment = 0;
   #closed = false;
 
-  constructor(init: { id: string; userId: string; displayName: string; role: Role; canRequest: boolean; push: PushEvent }) {
+  /**
+   * `push` binds the joining connection; a member restored after a restart has none until its client
+   * resumes (with the token whose hash the store kept).
+   */
+  constructor(init: {
+    id: string;
+    userId: string;
+    displayName: string;
+    role: Role;
+    canRequest: boolean;
+    push?: PushEvent;
+    restored?: { resumeHash: string; joinedAt: number };
+  }) {
     this.id = init.id;
     this.userId = init.userId;
     this.displayName = init.displayName;
     this.role = init.role;
     this.canRequest = init.canRequest;
+    this.joinedAt = init.restored?.joinedAt ?? Date.now();
+    this.resumeToken = init.restored ? '' : randomBytes(18).toString('base64url');
+    this.resumeHash = init.restored?.resumeHash ?? Member.hashResumeToken(this.resumeToken);
     this.#push = init.push;
-    this.#attachment = 1;
+    this.#attachment = init.push ? 1 : 0;
+  }
+
+  static hashResumeToken(token: string): string {
+    return createHash('sha256').update(token).digest('base64url');
   }
 
   get closed(): boolean {

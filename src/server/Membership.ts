@@ -43,7 +43,14 @@ export class Membership {
   }
 
   byResumeToken(resumeToken: string): Member | undefined {
-    return this.members().find((m) => m.resumeToken === resumeToken);
+    const hash = Member.hashResumeToken(resumeToken);
+    return this.members().find((m) => m.resumeHash === hash);
+  }
+
+  /** Puts back a member kept across a restart: disconnected, with a fresh grace period to come back in. */
+  restore(member: Member): void {
+    this.#members.set(member.id, member);
+    this.#startGrace(member);
   }
 
   get hostAwayUntil(): number | null {
@@ -90,6 +97,12 @@ export class Membership {
     if (member.closed || member.attachment !== attachment || this.#space.status !== 'live') return;
     member.detach();
     this.#space.logger.info('member disconnected', { memberId: member.id, role: member.role, graceMs: this.#graceMs });
+    this.#startGrace(member);
+    this.#space.view.schedule();
+  }
+
+  /** Keeps a disconnected member's place for the grace period, then lets them go. */
+  #startGrace(member: Member): void {
     if (member.role === 'host') this.#hostAwayUntil = Date.now() + this.#graceMs;
     this.#graceTimers.set(
       member.id,
@@ -99,7 +112,6 @@ export class Membership {
         else this.remove(member, 'did not come back', 'dropped', null);
       }, this.#graceMs),
     );
-    this.#space.view.schedule();
   }
 
   /** Leaving on purpose. A host leaving hands over to a co-host, or ends the Space. */

@@ -36,6 +36,14 @@ export class Moderation {
     this.#space.membership.remove(target, 'removed', 'removed', actor.id);
   }
 
+  /** The service suspended the person's account: they leave now and cannot come back (nobody here did it). */
+  expelSuspended(target: Member): void {
+    this.#space.membership.ban(target.userId);
+    target.push('space.removed', { reason: 'this account was suspended by the service' });
+    this.#space.logger.warn('suspended account removed from space', { memberId: target.id });
+    this.#space.membership.remove(target, 'removed', 'removed', null);
+  }
+
   block(actor: Member, target: Member): void {
     this.#store.block(actor.userId, { userId: target.userId, displayName: target.displayName });
     // The host's block list keeps people out of the host's spaces, this one included.

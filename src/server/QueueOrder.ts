@@ -43,6 +43,11 @@ export class QueueOrder {
     return this.#hands.length;
   }
 
+  /** Puts back a hand kept across a restart, at the back, with its original time. */
+  restore(memberId: string, raisedAt: number): void {
+    if (!this.has(memberId)) this.#hands.push({ memberId, raisedAt });
+  }
+
   raisedAt(memberId: string): number | undefined {
     return this.#hands.find((h) => h.memberId === memberId)?.raisedAt;
   }

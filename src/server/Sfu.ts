@@ -9,10 +9,12 @@ import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { CaptionService } from './captions/CaptionService.js';
-import { ModerationStore } from './ModerationStore.js';
+import type { ModerationStore } from './ModerationStore.js';
+import type { Platform } from './Platform.js';
 import { ReplayService } from './replay/ReplayService.js';
-import { FileReplayStore } from './replay/ReplayStore.js';
 import { Space } from './Space.js';
+import { SpaceRecorder } from './SpaceRecorder.js';
+import type { StoredSpace } from './store/repositories/SpaceRepository.js';
 import { TokenSigner } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
 
@@ -36,6 +38,8 @@ export class Sfu {
   readonly pool: WorkerPool;
   readonly tokens: TokenSigner;
   readonly moderation: ModerationStore;
+  /** Accounts, the store and mail. */
+  readonly platform: Platform;
   readonly captions: CaptionService;
   /** Recordings for replays, the published replays and their clips. */
   readonly replays: ReplayService;
@@ -46,12 +50,19 @@ export class Sfu {
   /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
   readonly #rescuing = new Set<Space>();
 
-  private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool) {
+  private constructor(config: ServerConfig, logger: Logger, pool: WorkerPool, platform: Platform) {
     this.config = config;
     this.logger = logger;
     this.pool = pool;
-    this.tokens = new TokenSigner(config.tokenSecret);
-    this.moderation = new ModerationStore(config.dataDir);
+    this.platform = platform;
+    this.tokens = new TokenSigner(platform.tokenSecret);
+    // A suspended account leaves every Space it is in, at once.
+    platform.accounts.on('suspended', (accountId) => {
+      for (const space of this.spaces()) {
+        for (const member of space.members()) if (member.userId === accountId) space.moderation.expelSuspended(member);
+      }
+    });
+    this.moderation = platform.moderation;
     const configured = replayDirOf(config);
     // Without a data folder nothing outlives the process: neither do replays.
     const replayRoot = configured ?? mkdtempSync(join(os.tmpdir(), 'hostline-replays-'));
@@ -61,7 +72,7 @@ export class Sfu {
     }
     this.replays = new ReplayService({
       root: replayRoot,
-      store: new FileReplayStore(replayRoot),
+      store: platform.store.repos.replays,
       logger,
       retentionDays: config.replayRetentionDays,
       ffmpeg: config.ffmpeg,
@@ -123,9 +134,12 @@ export class Sfu {
     }
   }
 
-  static async start(config: ServerConfig, logger: Logger): Promise<Sfu> {
-    const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger));
-    // Recordings a crash interrupted are finished and published in the background (their Spaces are gone).
+  static async start(config: ServerConfig, logger: Logger, platform: Platform): Promise<Sfu> {
+    const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
+    await sfu.#restoreSpaces();
+    // A restored Space's recording carries on in the same files; recordings whose Space is gone are
+    // finished from what was kept and published in the background.
+    for (const space of sfu.spaces()) await sfu.replays.resume(space);
     void sfu.replays.start(new Set(sfu.#spaces.keys())).catch((error: unknown) => logger.error('replay recovery failed', { error }));
     return sfu;
   }
@@ -171,13 +185,15 @@ export class Sfu {
     userToken?: string;
     requestPolicy?: 'everyone' | 'invited';
     captions?: boolean;
+    accountId?: string;
     /** Record it for a replay from the start. */
     replay?: boolean;
     liveClips?: boolean;
   }) {
     const router = await this.pool.createRouter(MEDIA_CODECS);
     const id = randomBytes(6).toString('base64url');
-    const hostUserId = this.identify(init.userToken, 'host');
+    // A signed-in host is their account; otherwise the identity their client kept, or a new one.
+    const hostUserId = init.accountId ?? this.identify(init.userToken, 'host');
     const space = new Space({
       id,
       title: init.title,
@@ -194,11 +210,9 @@ export class Sfu {
     });
     await space.start();
     this.captions.attach(space, init.captions ?? false);
-    this.#spaces.set(id, space);
-    space.once('ended', () => {
-      this.#spaces.delete(id);
-      void this.replays.spaceEnded(space).catch((error: unknown) => this.logger.error('replay failed at the end of a space', { spaceId: id, error }));
-    });
+    this.#track(space, SpaceRecorder.create(space, this.platform.journal, hostUserId));
+    // Answered once the Space is in the store: a restart from here on brings it back.
+    await this.platform.journal.settled();
     if (init.replay) await this.replays.enable(space, { hostName: init.hostName, liveClips: init.liveClips });
     this.logger.info('space created', { spaceId: id, title: init.title });
     const hostToken = this.tokens.sign(
@@ -206,6 +220,54 @@ export class Sfu {
       HOST_TOKEN_TTL_MS,
     );
     return { space, hostToken, listenerInvite: this.invitation(id, false) };
+  }
+
+  /** Recorders of the live Spaces, by Space id. */
+  readonly #recorders = new Map<string, SpaceRecorder>();
+
+  #track(space: Space, recorder: SpaceRecorder): void {
+    this.#spaces.set(space.id, space);
+    this.#recorders.set(space.id, recorder);
+    space.once('ended', () => {
+      this.#spaces.delete(space.id);
+      this.#recorders.delete(space.id);
+      void this.replays.spaceEnded(space).catch((error: unknown) => this.logger.error('replay failed at the end of a space', { spaceId: space.id, error }));
+    });
+  }
+
+  /** Brings back every Space the store holds as live (the service restarted while they were on air). */
+  async #restoreSpaces(): Promise<void> {
+    for (const stored of await this.platform.store.repos.spaces.live()) {
+      try {
+        await this.#restore(stored);
+      } catch (error) {
+        this.logger.error('could not restore a space', { spaceId: stored.space.id, error });
+      }
+    }
+  }
+
+  async #restore(stored: StoredSpace): Promise<void> {
+    const { space: record } = stored;
+    const space = new Space({
+      id: record.id,
+      title: record.title,
+      router: await this.pool.createRouter(MEDIA_CODECS),
+      logger: this.logger.child({ spaceId: record.id }),
+      policy: record.policy,
+      graceMs: this.config.graceMs,
+      moderation: this.moderation,
+      hostUserId: record.hostUserId,
+      startedAt: record.startedAt,
+    });
+    space.restore({ members: stored.members, queue: record.queue, banned: stored.bans, talkTimeMs: record.talkTimeMs });
+    await space.start();
+    this.captions.attach(space, false);
+    this.#track(space, SpaceRecorder.resume(space, this.platform.journal, stored));
+    this.logger.warn('space restored after a restart; waiting for its members to come back', {
+      spaceId: space.id,
+      members: stored.members.length,
+      graceMs: this.config.graceMs,
+    });
   }
 
   /** Finds the Space and member a resume token belongs to. */
@@ -261,7 +323,15 @@ export class Sfu {
   close(): void {
     // Recordings stay on disk as they are: resumed or published at the next start.
     this.replays.close();
-    for (const space of this.spaces()) space.end('the server is shutting down');
+    for (const space of this.spaces()) {
+      if (this.platform.store.durable) {
+        // Kept live in the store: the next start brings it back and clients resume.
+        this.#recorders.get(space.id)?.suspend();
+        space.shutDown();
+      } else {
+        space.end('the server is shutting down');
+      }
+    }
     this.captions.close();
     this.pool.close();
     if (this.#temporaryReplayRoot) rmSync(this.#temporaryReplayRoot, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
-import type { Member } from './Member.js';
+import { Member } from './Member.js';
 import { Membership } from './Membership.js';
 import { Moderation } from './Moderation.js';
 import type { ModerationStore } from './ModerationStore.js';
@@ -22,6 +22,7 @@ import { SpaceView } from './SpaceView.js';
 import { SpeakerQueue } from './SpeakerQueue.js';
 import { SpeakingTracker } from './SpeakingTracker.js';
 import { Stage } from './Stage.js';
+import type { MemberRecord } from './store/repositories/SpaceRepository.js';
 
 export type SpaceEvents = {
   /** The Space ended and released its router; it can be forgotten. */
@@ -36,7 +37,17 @@ export type SpaceEvents = {
   statechanged: [];
   /** A change touching the Stage, as it was announced to everyone. */
   stagechanged: [change: StageChange];
+  /** Something durable may have changed (roles, queue, mutes, bans, policy): the store follows. */
+  changed: [];
 };
+
+/** What a restart brings back of a Space (SpaceRecorder keeps it in the store). */
+export interface RestoredState {
+  members: MemberRecord[];
+  queue: ReadonlyArray<{ memberId: string; raisedAt: number }>;
+  banned: readonly string[];
+  talkTimeMs: Record<string, number>;
+}
 
 export interface SpaceInit {
   id: string;
@@ -49,12 +60,14 @@ export interface SpaceInit {
   moderation: ModerationStore;
   /** The user who opened the Space; their block list keeps people out. */
   hostUserId: string;
+  /** When it went live (kept across a restart); now by default. */
+  startedAt?: number;
 }
 
 export class Space extends TypedEmitter<SpaceEvents> {
   readonly id: string;
   readonly title: string;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   readonly hostUserId: string;
   readonly logger: Logger;
   /** Everyone in the Space, their grace periods and the host's succession. */
@@ -78,6 +91,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   #speaking: SpeakingTracker | undefined;
   /** Whether the server records this Space for a replay (everyone sees a mark), set by the replay service. */
   #replay: LiveReplayState = { recording: false, liveClips: false };
+  /** Talk time kept across a restart, handed to the speaking tracker when it starts. */
+  #restoredTalkTime: Record<string, number> = {};
 
   constructor(init: SpaceInit) {
     super();
@@ -85,6 +100,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.title = init.title;
     this.#router = init.router;
     this.hostUserId = init.hostUserId;
+    this.startedAt = init.startedAt ?? Date.now();
     this.logger = init.logger;
     this.#policy = { ...init.policy };
     this.membership = new Membership(this, {
@@ -149,7 +165,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       this.#router,
       (memberIds) => this.broadcast('space.speaking', { memberIds }),
       () => this.view.scheduleHostRefresh(),
-      this.#speaking?.talkTimeMs(),
+      this.#speaking?.talkTimeMs() ?? this.#restoredTalkTime,
     );
   }
 
@@ -226,7 +242,66 @@ export class Space extends TypedEmitter<SpaceEvents> {
 
   /** Talk time per member (including people who left the stage), ms. */
   talkTimeMs(): Record<string, number> {
-    return this.#speaking?.talkTimeMs() ?? {};
+    return this.#speaking?.talkTimeMs() ?? this.#restoredTalkTime;
+  }
+
+  // ---- surviving a restart --------------------------------------------------------------------------
+
+  /** Tells the store something may have changed (SpaceView.schedule calls it on every change). */
+  noteChange(): void {
+    if (this.#status === 'live') this.safeEmit('changed');
+  }
+
+  /**
+   * Brings back who was in the Space before the service restarted: every member with their role, mute,
+   * invitation and queue place, disconnected and within a fresh grace period (a host who never comes
+   * back ends the Space, or hands it to a co-host, as after any dropped connection), and the bans. Call
+   * once, right after construction, before `start()`.
+   */
+  restore(state: RestoredState): void {
+    for (const m of state.members) {
+      const member = new Member({
+        id: m.memberId,
+        userId: m.userId,
+        displayName: m.displayName,
+        role: m.role,
+        canRequest: m.canRequest,
+        restored: { resumeHash: m.resumeHash, joinedAt: m.joinedAt },
+      });
+      member.muted = m.muted;
+      member.stageSince = m.stageSince;
+      member.invitation = m.invitation;
+      this.membership.restore(member);
+    }
+    for (const hand of state.queue) if (this.member(hand.memberId)) this.queue.restore(hand.memberId, hand.raisedAt);
+    for (const userId of state.banned) this.membership.ban(userId);
+    this.#restoredTalkTime = state.talkTimeMs;
+    this.logger.info('space restored after a restart', { members: state.members.length, queue: this.queue.length, banned: state.banned.length });
+  }
+
+  /** What the store keeps of this Space besides each member (SpaceRecorder reads it on `changed`). */
+  durableState(): { policy: SpacePolicy; queue: Array<{ memberId: string; raisedAt: number }>; banned: string[]; talkTimeMs: Record<string, number> } {
+    return {
+      policy: { ...this.#policy },
+      queue: this.queue.entries().map((h) => ({ memberId: h.memberId, raisedAt: h.raisedAt })),
+      banned: this.membership.banned(),
+      talkTimeMs: this.talkTimeMs(),
+    };
+  }
+
+  /**
+   * The service is stopping and the store keeps this Space live: let go of media and timers without
+   * telling anyone it ended, so clients reconnect and resume on the next start. Idempotent.
+   */
+  shutDown(): void {
+    if (this.#status === 'ended') return;
+    this.#status = 'ended';
+    this.view.close();
+    this.reactions.close();
+    this.membership.stopGraceTimers();
+    for (const member of this.members()) member.close();
+    if (!this.#router.closed) this.#router.close();
+    this.logger.info('space kept for the next start');
   }
 
   // ---- telling people -------------------------------------------------------------------------------

@@ -35,7 +35,10 @@ export class SpaceView {
 
   /** Something changed: everyone gets their snapshot within STATE_BROADCAST_MS. */
   schedule(): void {
-    if (this.#stateTimer || this.#space.status !== 'live') return;
+    if (this.#space.status !== 'live') return;
+    // Every state change passes here: the store follows at once (SpaceRecorder), the broadcast a moment later.
+    this.#space.noteChange();
+    if (this.#stateTimer) return;
     this.#stateTimer = setTimeout(() => {
       this.#stateTimer = undefined;
       if (this.#space.status === 'live') this.#broadcast();

@@ -16,6 +16,11 @@ export class SpeakerQueue {
     this.#space = space;
   }
 
+  /** Puts back a hand kept across a restart (Space.restore), in order, with its original time. */
+  restore(memberId: string, raisedAt: number): void {
+    this.#order.restore(memberId, raisedAt);
+  }
+
   /** Whether this member may raise a hand under the Space's policy. */
   mayRequest(member: Member): boolean {
     return this.#space.policy.requestPolicy === 'everyone' || member.canRequest;

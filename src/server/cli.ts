@@ -1,5 +1,6 @@
 // `hostline-sfu`: runs the SFU service on its own. Flags and environment are described by --help.
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError, parseConfig, usage } from './config.js';
 import { Logger } from './logger.js';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   }
   // Built, this file is out/main/sfu.js and the pages are in out/renderer.
   config.staticDir ??= join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  // Run on its own, the service keeps its database and mail outbox in a folder of its own by default,
+  // so a restart keeps accounts and live Spaces.
+  config.dataDir ??= join(process.env.XDG_DATA_HOME ?? join(os.homedir(), '.local', 'share'), 'hostline-sfu');
   const logger = new Logger(config.logLevel, { service: 'hostline-sfu' });
   // Handlers first, so a signal during start-up still shuts down cleanly once the server is up.
   let server: Awaited<ReturnType<typeof startServer>> | undefined;

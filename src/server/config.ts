@@ -33,6 +33,16 @@ const ConfigSchema = z
     replayRetentionDays: z.number().int().min(0).max(3650),
     /** The ffmpeg that publishes replays and cuts clips. */
     ffmpeg: z.string().min(1),
+    /** The store: a postgres:// URL, or a SQLite file; unset: hostline.db in the data folder. */
+    database: z.string().min(1).optional(),
+    /** Outgoing mail: an smtp:// or smtps:// URL; unset: .eml files in <data folder>/outbox. */
+    smtp: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    /** The From: of mail the service sends. */
+    mailFrom: z.string().min(3).max(254),
+    /** An owner of the service (may suspend accounts, read reports): created at start if missing, a reset link mailed. */
+    ownerEmail: z.email().optional(),
+    /** The address people reach this service at (links in mail, the same-origin check); default: the listening address. */
+    publicUrl: z.string().url().optional(),
     /** Live captions: the embedded pocketsphinx, or whisper.cpp with a model file the deployment supplies. */
     captionEngine: z.enum(['pocketsphinx', 'whisper']),
     captionWhisperModel: z.string().min(1).optional(),
@@ -78,7 +88,7 @@ const OPTIONS = [
   { key: 'workers', flag: 'workers', env: 'HOSTLINE_WORKERS', type: 'int', help: 'mediasoup worker processes (default: one per core)' },
   { key: 'studioKey', flag: 'studio-key', env: 'HOSTLINE_STUDIO_KEY', type: 'string', help: 'key a studio must present to create spaces (at least 16 characters)' },
   { key: 'tokenSecret', flag: 'token-secret', env: 'HOSTLINE_TOKEN_SECRET', type: 'string', help: 'HMAC secret for join tokens (at least 32 characters; random if unset)' },
-  { key: 'dataDir', flag: 'data-dir', env: 'HOSTLINE_SFU_DATA_DIR', type: 'string', help: 'folder for block lists and reports (memory only when unset)' },
+  { key: 'dataDir', flag: 'data-dir', env: 'HOSTLINE_SFU_DATA_DIR', type: 'string', help: 'folder for the database (hostline.db) and the mail outbox (hostline-sfu: ~/.local/share/hostline-sfu; in-process: memory only when unset)' },
   { key: 'graceMs', flag: 'grace-ms', env: 'HOSTLINE_GRACE_MS', type: 'int', help: 'how long a dropped member keeps their place, and a dropped host their powers (default 60000)' },
   { key: 'maxSpeakers', flag: 'max-speakers', env: 'HOSTLINE_MAX_SPEAKERS', type: 'int', help: 'speakers on stage besides the host and co-hosts (default 10)' },
   { key: 'maxCohosts', flag: 'max-cohosts', env: 'HOSTLINE_MAX_COHOSTS', type: 'int', help: 'co-hosts per space (default 2)' },
@@ -91,6 +101,11 @@ const OPTIONS = [
   { key: 'captionShedMs', flag: 'caption-shed-ms', env: 'HOSTLINE_CAPTION_SHED_MS', type: 'int', help: 'how far behind a speaker\'s captions may fall before audio is skipped to catch up (default 8000)' },
   { key: 'captionNice', flag: 'caption-nice', env: 'HOSTLINE_CAPTION_NICE', type: 'int', help: 'CPU priority (nice) of the caption worker (default 10: below the SFU and its media)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
+  { key: 'database', flag: 'database', env: 'HOSTLINE_DATABASE_URL', type: 'string', help: 'postgres://user:pass@host/db, or a SQLite file (default hostline.db in the data folder)' },
+  { key: 'smtp', flag: 'smtp', env: 'HOSTLINE_SMTP_URL', type: 'string', help: 'smtp://user:pass@host:port for outgoing mail (default: .eml files in <data folder>/outbox)' },
+  { key: 'mailFrom', flag: 'mail-from', env: 'HOSTLINE_MAIL_FROM', type: 'string', help: 'From: address of the mail the service sends (default Hostline <no-reply@localhost>)' },
+  { key: 'ownerEmail', flag: 'owner-email', env: 'HOSTLINE_OWNER_EMAIL', type: 'string', help: 'email of the service owner (made an owner at start; a new account gets a password link by mail)' },
+  { key: 'publicUrl', flag: 'public-url', env: 'HOSTLINE_PUBLIC_URL', type: 'string', help: 'https://… address people reach the service at, for links in mail (default: the listening address)' },
   // Media ports: one WebRtcServer per worker (issue 18).
   { key: 'rtcPorts', flag: 'rtc-ports', env: 'HOSTLINE_RTC_PORTS', type: 'string', help: 'server: every WebRTC client of a worker on its one UDP port (TCP as fallback); range: a port per client from --rtc-min-port..--rtc-max-port (default server)' },
   { key: 'rtcPort', flag: 'rtc-port', env: 'HOSTLINE_RTC_PORT', type: 'int', help: 'UDP and TCP port of the first worker\'s WebRTC server; worker i uses this + i (default 40000; 0 picks free ports in the RTC range)' },
@@ -110,6 +125,7 @@ export function defaultConfig(): ServerConfig {
     maxCohosts: 2,
     replayRetentionDays: 30,
     ffmpeg: 'ffmpeg',
+    mailFrom: 'Hostline <no-reply@localhost>',
     captionEngine: 'pocketsphinx',
     captionStreams: 4,
     captionNice: 10,

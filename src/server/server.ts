@@ -8,7 +8,12 @@ import { MAX_MESSAGE_BYTES } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import { captionRoutes } from './captions/caption-routes.js';
 import { Connection } from './Connection.js';
+import { readCookies, SESSION_COOKIE } from './http/cookies.js';
+import { HttpApi } from './http/HttpApi.js';
+import type { LimitTable } from './http/RateLimits.js';
 import { Logger } from './logger.js';
+import { servePage } from './pages/pages.js';
+import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { replayRoutes } from './replay/replay-routes.js';
 import { serveStatic } from './static.js';
@@ -18,6 +23,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 
 export interface RunningServer {
   sfu: Sfu;
+  /** Accounts, the store and mail. */
+  platform: Platform;
   /** http://host:port, with the port actually bound. */
   httpUrl: string;
   /** ws://host:port/ws */
@@ -35,12 +42,32 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * The session cookie a socket opened with, when the page that opened it is this service's own: a page
+ * of another site opening a socket to us (cross-site WebSocket hijacking) stays signed out.
+ */
+function socketSession(req: IncomingMessage, platform: Platform): string | undefined {
+  const secret = readCookies(req).get(SESSION_COOKIE);
+  if (!secret) return undefined;
+  const origin = req.headers.origin;
+  const own = [`http://${req.headers.host ?? ''}`, `https://${req.headers.host ?? ''}`, platform.publicOrigin];
+  return origin !== undefined && own.includes(origin.toLowerCase()) ? secret : undefined;
+}
+
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; routes?: RouteHandler[] } = {},
+  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable> } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const sfu = await Sfu.start(config, logger);
+  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits });
+  let sfu: Sfu;
+  try {
+    sfu = await Sfu.start(config, logger, platform);
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+  const api = new HttpApi(platform, logger.child({ component: 'http' }));
   const staticDir = config.staticDir;
   if (staticDir && !existsSync(staticDir)) {
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
@@ -64,6 +91,8 @@ export async function startServer(
         if (await route(req, res, url)) return;
       }
       if (await replays(req, res, url)) return;
+      if (await api.handle(req, res, url)) return;
+      if (await servePage(platform, staticDir, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {
@@ -74,8 +103,8 @@ export async function startServer(
   });
 
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: WS_MAX_PAYLOAD });
-  wss.on('connection', (ws) => {
-    new Connection(ws, sfu, logger.child({ component: 'signaling' }));
+  wss.on('connection', (ws, req) => {
+    new Connection(ws, sfu, logger.child({ component: 'signaling' }), socketSession(req, platform));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -85,11 +114,13 @@ export async function startServer(
   const port = (http.address() as AddressInfo).port;
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
+  platform.listeningAt(httpUrl);
   logger.info('listening', { httpUrl, workers: sfu.pool.size });
 
   let closing: Promise<void> | undefined;
   return {
     sfu,
+    platform,
     httpUrl,
     wsUrl: `ws://${hostForUrl}:${port}/ws`,
     port,
@@ -100,6 +131,7 @@ export async function startServer(
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
+        await platform.close();
         logger.info('stopped');
       })();
       return closing;

@@ -13,6 +13,8 @@ import { mayActOn, type Role } from './roles.js';
 
 /** What the server knows about whoever sent a request, when it checks access. */
 export interface Actor {
+  /** Present when the connection is signed in to an account (cookie, or `account.authenticate`). */
+  account?: { id: string };
   /** Present while the connection is a member of a Space (joined, and not removed since). */
   member?: {
     role: Role;
@@ -25,6 +27,8 @@ export interface Actor {
 export type Access =
   | { readonly kind: 'anyone' }
   | { readonly kind: 'member'; readonly roles: readonly Role[] }
+  /** A signed-in account (suspended accounts cannot sign in, so never pass). */
+  | { readonly kind: 'account' }
   | { readonly kind: 'allOf'; readonly rules: readonly Access[] };
 
 export type AccessKind = Access['kind'];
@@ -46,6 +50,8 @@ const ACCESS_CHECKS: Checks = {
     if (!member.spaceLive) return { ok: false, code: 'space_ended', message: 'this space has ended' };
     return ALLOWED;
   },
+  account: (_rule, actor, type) =>
+    actor.account ? ALLOWED : { ok: false, code: 'unauthenticated', message: `${type} needs you signed in to an account` },
   allOf: (rule, actor, type) => {
     for (const inner of rule.rules) {
       const verdict = checkAccess(inner, actor, type);
@@ -64,6 +70,9 @@ export function checkAccess(rule: Access, actor: Actor, type: string): Verdict {
 
 /** Needs no joined Space: greeting, creating, previewing, joining, resuming. */
 export const ANYONE = { kind: 'anyone' } as const satisfies Access;
+
+/** Signed in to an account: what must be remembered about a person (follows, reminders, tickets). */
+export const SIGNED_IN = { kind: 'account' } as const satisfies Access;
 
 /** Members of a Space holding one of `roles`. */
 export function members<const R extends readonly Role[]>(...roles: R): { readonly kind: 'member'; readonly roles: R } {

@@ -2,6 +2,7 @@
 // clipping, rated so hosts see at a glance whether someone will sound all right on stage. The page sends
 // the figures; the server rates them with this same function (clients never send the verdict).
 import { z } from 'zod';
+import { CLIP_LEVEL, gainToDb } from './decibels.js';
 
 export interface MicCheckFigures {
   /** Loudest 10 ms peak, dBFS. */
@@ -60,7 +61,6 @@ export function rateMicCheck(f: MicCheckFigures): MicCheck {
   return { ...f, quality, summary };
 }
 
-const toDb = (linear: number) => (linear > 0 ? Math.max(-120, 20 * Math.log10(linear)) : -120);
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -71,11 +71,11 @@ function percentile(sorted: number[], p: number): number {
 export function micCheckFigures(readings: ReadonlyArray<{ rms: number; peak: number }>, durationMs: number): MicCheckFigures {
   const rms = readings.map((r) => r.rms).sort((a, b) => a - b);
   const peak = readings.reduce((max, r) => Math.max(max, r.peak), 0);
-  const clipped = readings.filter((r) => r.peak >= 0.999).length;
+  const clipped = readings.filter((r) => r.peak >= CLIP_LEVEL).length;
   return {
-    peakDb: toDb(peak),
-    speechDb: toDb(percentile(rms, 90)),
-    noiseFloorDb: toDb(percentile(rms, 10)),
+    peakDb: gainToDb(peak),
+    speechDb: gainToDb(percentile(rms, 90)),
+    noiseFloorDb: gainToDb(percentile(rms, 10)),
     clippedShare: readings.length ? clipped / readings.length : 0,
     durationMs,
   };

@@ -19,6 +19,8 @@ export interface SfuEndpoint {
   wsUrl: string;
   /** The key this studio presents to create Spaces on its embedded SFU. */
   studioKey?: string;
+  /** The studio's signed-in session on this SFU (the embedded one signs its local owner in). */
+  sessionToken?: string;
 }
 
 export interface StudioApi {

@@ -2,7 +2,7 @@
 // noise suppression as a listener hears it through the SFU, and the voice activity indicator's timing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
@@ -74,10 +74,11 @@ describeIfReady('the production console in Chromium', () => {
     }));
     studio = await startStudioHost({
       argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
-      env: {},
+      env: { HOSTLINE_DATA_DIR: dirname(settingsFile) },
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(settingsFile),
       browserBridge: true,
+      recordingsDir: join(dir, 'recordings'),
     });
   }, 60_000);
 
@@ -91,7 +92,7 @@ describeIfReady('the production console in Chromium', () => {
     const hostBrowser = await launchChromium({ micWav: noisy.path });
     const listenerBrowser = await launchChromium();
     browsers.push(hostBrowser, listenerBrowser);
-    const host = await openStudio(hostBrowser, `${studio.server.httpUrl}/`);
+    const host = await openStudio(hostBrowser, studio.studioUrl);
     await host.getByTestId('go-live').click();
     const link = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
     const listener = await listenerBrowser.newPage();
@@ -135,7 +136,7 @@ describeIfReady('the production console in Chromium', () => {
   it('the speaking indicator follows the speech in the microphone, starting within 250 ms', { retry: 1, timeout: 90_000 }, async () => {
     const browser = await launchChromium({ micWav: clean.path });
     browsers.push(browser);
-    const host = await openStudio(browser, `${studio.server.httpUrl}/`);
+    const host = await openStudio(browser, studio.studioUrl);
     // One full loop after the voice detector has loaded.
     await host.waitForFunction(() => window.hostlineConsole!.speakingLog.length > 0, undefined, { timeout: 30_000 });
     await host.waitForTimeout(clean.length * 1000 + 2000);
@@ -157,13 +158,22 @@ describeIfReady('the production console in Chromium', () => {
     const report = `onsets ${onsets.map((t) => t.toFixed(2)).join(' ')}; log ${log.map((e) => `${e.speaking ? '+' : '-'}${e.time.toFixed(2)}`).join(' ')}`;
     expect(checked.length, report).toBeGreaterThanOrEqual(2);
     const longest = Math.max(...clean.phrases.map((p) => p.end - p.start));
+    const lastReading = readings.at(-1)!.time;
+    let ended = 0;
     for (const onset of checked) {
       const start = log.find((e) => e.speaking && e.time > onset - 0.1);
       expect(start, report).toBeDefined();
       expect(start!.time - onset, report).toBeLessThanOrEqual(0.25);
       // It goes out in the silence after the phrase: redemption (400 ms) plus the detector's own delay.
+      // Only a phrase still running when the readings were taken may lack its end.
       const end = log.find((e) => !e.speaking && e.time > start!.time);
-      if (end) expect(end.time - start!.time, report).toBeLessThan(longest + 1.2);
+      if (start!.time + longest + 1.2 < lastReading) expect(end, `no end after the onset at ${onset.toFixed(2)}: ${report}`).toBeDefined();
+      if (!end) continue;
+      expect(end.time - start!.time, report).toBeLessThan(longest + 1.2);
+      ended++;
     }
+    // The loop plays every phrase at least once with time to spare, so most onsets have their end.
+    expect(ended, report).toBeGreaterThanOrEqual(checked.length - 1);
+    expect(ended, report).toBeGreaterThanOrEqual(1);
   });
 });

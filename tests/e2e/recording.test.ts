@@ -49,7 +49,7 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
     writeBeepWav(guestWav, GUEST_PATTERN);
     studio = await startStudioHost({
       argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn'],
-      env: {},
+      env: { HOSTLINE_DATA_DIR: dir },
       staticDir: RENDERER_DIR,
       settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
       browserBridge: true,
@@ -69,9 +69,9 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
   });
 
   it('the host goes live and records; a guest raises a hand and is approved mid-recording; the host marks and stops', async () => {
-    await host.goto(`${studio.server.httpUrl}/`);
+    await host.goto(studio.studioUrl);
     // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
+    await expect.poll(() => host.locator('[data-testid=mic-select] option:not([value=""])').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Recorded hour');
     await host.getByTestId('go-live').click();
@@ -180,9 +180,9 @@ describeIfChromium('recording a show in the studio, in Chromium', () => {
   }, 30_000);
 
   it('a recording whose studio page was reloaded mid-show is finished and listed when the page comes back', async () => {
-    await host.goto(`${studio.server.httpUrl}/`);
+    await host.goto(studio.studioUrl);
     // Wait for the saved settings to fill the form first (see goLive in tests/support/studio.ts).
-    await expect.poll(() => host.locator('[data-testid=mic-select] option').count()).toBeGreaterThan(0);
+    await expect.poll(() => host.locator('[data-testid=mic-select] option:not([value=""])').count()).toBeGreaterThan(0);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Reloaded show');
     await host.getByTestId('go-live').click();

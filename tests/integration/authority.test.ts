@@ -11,7 +11,12 @@ import { eventually, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
 import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
 
-const ACTORS = ['host', 'cohost', 'speaker', 'listener', 'removed', 'unauthenticated'] as const;
+/**
+ * Members by role; `removed` (removed from the Space, connection open); `unauthenticated` (connected,
+ * not joined, signed out); `account` (connected, not joined, signed in to an account); `suspended`
+ * (connected, not joined, whose account an owner suspended: it cannot sign in).
+ */
+const ACTORS = ['host', 'cohost', 'speaker', 'listener', 'removed', 'unauthenticated', 'account', 'suspended'] as const;
 type Actor = (typeof ACTORS)[number];
 type Outcome = 'ok' | string;
 
@@ -28,17 +33,31 @@ interface World {
 
 const M = 'not_joined';
 const F = 'forbidden';
-const row = (host: Outcome, cohost: Outcome, speaker: Outcome, listener: Outcome, removed: Outcome = M, unauth: Outcome = M) => ({
+const row = (
+  host: Outcome,
+  cohost: Outcome,
+  speaker: Outcome,
+  listener: Outcome,
+  removed: Outcome = M,
+  unauth: Outcome = M,
+  account: Outcome = unauth,
+  suspended: Outcome = unauth,
+) => ({
   host,
   cohost,
   speaker,
   listener,
   removed,
   unauthenticated: unauth,
+  account,
+  suspended,
 });
 
+/** Session tokens made once for the suite: a member account, and one an owner suspended. */
+const TOKENS = { account: '', suspended: '' };
+
 const ownProducer = (w: World, actor: Actor) => ({
-  producerId: (actor === 'listener' || actor === 'removed' || actor === 'unauthenticated' ? w.f.host : w.client(actor)).producer!.id,
+  producerId: (['listener', 'removed', 'unauthenticated', 'account', 'suspended'].includes(actor) ? w.f.host : w.client(actor)).producer!.id,
 });
 
 const TABLE: Record<RequestType, Row> = {
@@ -52,6 +71,11 @@ const TABLE: Record<RequestType, Row> = {
     expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'banned', 'ok'),
   },
   'space.preview': { data: (w) => ({ token: w.f.invite }), expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok') },
+  // Signing in: any connection with a live session; a suspended account's session signs nobody in.
+  'account.authenticate': {
+    data: (_w, actor) => ({ token: actor === 'suspended' ? TOKENS.suspended : TOKENS.account }),
+    expect: row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'unauthenticated'),
+  },
   'space.resume': {
     data: () => ({ resumeToken: 'not-a-real-token' }),
     expect: row('already_joined', 'already_joined', 'already_joined', 'already_joined', 'not_found', 'not_found'),
@@ -122,6 +146,15 @@ describe('authority: every request from every role', () => {
   beforeAll(async () => {
     // Three co-hosts allowed, so the host's promotion succeeds with two already in place.
     server = await startTestServer({ maxCohosts: 3 });
+    const { accounts, store } = server.platform;
+    const client = { address: '127.0.0.1', userAgent: 'authority test' };
+    for (const [name, banned] of [['account', false], ['suspended', true]] as const) {
+      const { account } = await store.repos.accounts.create({
+        id: `acc-${name}`, email: `${name}@example.com`, passwordHash: 'unused', role: 'member', handle: name, displayName: name, now: Date.now(),
+      });
+      TOKENS[name] = await accounts.studioSession(account.id, client);
+      if (banned) await store.repos.accounts.setBan(account.id, { at: Date.now(), reason: 'spam' });
+    }
   });
   afterAll(async () => {
     await server.close();
@@ -171,10 +204,17 @@ describe('authority: every request from every role', () => {
     await f.host.request('member.remove', { memberId: f.id('removed') });
     const unauth = fakeRoom(server.wsUrl);
     await unauth.connect();
-    f.all.push(unauth);
+    const signedIn = fakeRoom(server.wsUrl);
+    await signedIn.connect();
+    await signedIn.request('account.authenticate', { token: TOKENS.account });
+    const suspended = fakeRoom(server.wsUrl);
+    await suspended.connect();
+    await expect(suspended.request('account.authenticate', { token: TOKENS.suspended })).rejects.toMatchObject({ code: 'unauthenticated' });
+    f.all.push(unauth, signedIn, suspended);
+    const outside: Partial<Record<Actor, RoomClient>> = { unauthenticated: unauth, account: signedIn, suspended };
     const w: World = {
       f,
-      client: (actor) => (actor === 'host' ? f.host : actor === 'unauthenticated' ? unauth : f.people[actor]!),
+      client: (actor) => (actor === 'host' ? f.host : (outside[actor] ?? f.people[actor]!)),
     };
     return Object.assign(w, { unauth, removed: f.people.removed! });
   }

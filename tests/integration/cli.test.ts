@@ -2,12 +2,15 @@
 // shutdown on SIGTERM and SIGINT.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/tempDir';
 
 const CLI = join(import.meta.dirname, '..', '..', 'out', 'main', 'sfu.js');
+const dataDir = makeTempDir('hostline-cli');
+afterAll(() => dataDir.remove());
 
 function startCli(args: string[]): { child: ChildProcess; lines: Array<Record<string, unknown>>; url: Promise<string> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir.path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   let buffered = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -42,7 +45,8 @@ describe('the hostline-sfu command', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill(signal);
     expect(await exited).toBe(0);
-    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['worker started', 'listening', 'shutting down', 'stopped']));
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['store open', 'worker started', 'listening', 'shutting down', 'stopped']));
+    expect(lines.find((l) => l.msg === 'store open')).toMatchObject({ database: `sqlite:${join(dataDir.path, 'hostline.db')}` });
     for (const line of lines) {
       expect(line).toMatchObject({ time: expect.any(String), level: expect.stringMatching(/^(debug|info|warn|error)$/), msg: expect.any(String) });
     }
@@ -58,7 +62,7 @@ describe('the hostline-sfu command', () => {
   it('prints its options with --help', () => {
     const result = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers', '--rtc-port', '--rtc-ports', '--ice-consent-timeout']) {
+    for (const flag of ['--host', '--port', '--announced-ip', '--rtc-min-port', '--rtc-max-port', '--log-level', '--workers', '--rtc-port', '--rtc-ports', '--ice-consent-timeout', '--database', '--smtp', '--public-url', '--owner-email']) {
       expect(result.stdout).toContain(flag);
     }
   });

@@ -83,24 +83,28 @@ describe('a recording killed with SIGKILL', () => {
   it('the headless studio killed with SIGKILL mid-show offers the recording as recovered when started again', async () => {
     const dataDir = join(dir, 'studio');
     const headless = join(import.meta.dirname, '..', '..', 'out', 'main', 'headless.js');
-    const startStudio = async (): Promise<{ child: ChildProcess; url: string }> => {
+    const startStudio = async (): Promise<{ child: ChildProcess; url: string; token: string }> => {
       const child = spawn(process.execPath, [headless, '--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'error'], {
         env: { ...process.env, HOSTLINE_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      const url = await new Promise<string>((resolve, reject) => {
+      // The printed address carries this run's bridge token.
+      const printed = await new Promise<URL>((resolve, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => {
           const m = /Open the studio:\s+(\S+)/.exec(chunk.toString());
-          if (m) resolve(m[1]!.replace(/\/$/, ''));
+          if (m) resolve(new URL(m[1]!));
         });
         child.on('exit', () => reject(new Error('the studio exited')));
       });
-      return { child, url };
+      return { child, url: printed.origin, token: printed.searchParams.get('bridge')! };
     };
+    let token = '';
+    const bridged = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-hostline-bridge': token } });
     const post = (url: string, path: string, body: unknown) =>
-      fetch(`${url}/api/studio/recording/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      bridged(`${url}/api/studio/recording/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 
     const first = await startStudio();
+    token = first.token;
     await post(first.url, 'start', { spaceId: 's', title: 'Killed studio', originFrame: 0 });
     await post(first.url, 'tracks', { kind: 'mix', name: 'Mix' });
     await post(first.url, 'tracks', { kind: 'host', name: 'Ada', memberId: 'a' });
@@ -111,7 +115,7 @@ describe('a recording killed with SIGKILL', () => {
     for (let at = 0; at < 3 * RATE; at += RATE / 4) {
       const samples = signal.subarray(at, at + RATE / 4);
       const batch = encodeAudioBatch([{ trackNo: 0, frame: at, samples }, { trackNo: 1, frame: at, samples }]);
-      const res = await fetch(`${first.url}/api/studio/recording/audio`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: batch });
+      const res = await bridged(`${first.url}/api/studio/recording/audio`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: batch });
       expect(res.status).toBe(200);
       acknowledged = at + RATE / 4;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + (acknowledged / RATE) * 1000 - performance.now())));
@@ -120,10 +124,11 @@ describe('a recording killed with SIGKILL', () => {
     await new Promise((resolve) => first.child.once('exit', resolve));
 
     const second = await startStudio();
+    token = second.token;
     try {
-      const list = (await (await fetch(`${second.url}/api/studio/recordings`)).json()) as RecordingSummary[];
+      const list = (await (await bridged(`${second.url}/api/studio/recordings`)).json()) as RecordingSummary[];
       expect(list).toMatchObject([{ title: 'Killed studio', recovered: true, status: 'complete', speakers: ['Ada'] }]);
-      const manifest = (await (await fetch(`${second.url}/api/studio/recordings/${encodeURIComponent(list[0]!.id)}`)).json()) as RecordingManifest;
+      const manifest = (await (await bridged(`${second.url}/api/studio/recordings/${encodeURIComponent(list[0]!.id)}`)).json()) as RecordingManifest;
       for (const track of manifest.tracks) {
         const info = soxi(join(dataDir, 'recordings', list[0]!.id, track.file));
         expect(info).toMatchObject({ rate: 48_000, channels: 1 });

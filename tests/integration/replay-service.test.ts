@@ -11,6 +11,7 @@ import { WebVTTParser } from 'webvtt-parser';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import type { ClipInfo, ReplayInfo, ReplayTimeline } from '../../src/shared/replay';
 import type { Space } from '../../src/server/Space';
+import { Store } from '../../src/server/store/Store';
 import { eventually, fakeRoom } from '../support/fakeRoom';
 import { encodeOpus, ffprobe, requireFfmpeg } from '../support/ffmpeg';
 import { frameLevels, levelsOf } from '../support/levels';
@@ -347,17 +348,45 @@ describe('replays through the service and its HTTP API', () => {
     expect((await api(`/api/replays/${created.spaceId}/audio.webm`)).status).toBe(402);
   }, 60_000);
 
-  it('a recording a crash left behind is published at the next start, from what was kept', async () => {
-    await server.close();
-    const dataDir = await startServer();
-    const space = await openSpace();
-    await speak(space, 'Grace');
-    // As a crash: the recording is not finished; the process's state is gone.
+  /** As a crash: the recording is not finished, the Space stays live in the store, the process's state is gone. */
+  async function crash(): Promise<void> {
     server.sfu.replays.close();
     host.close();
     listener.close();
     await server.close();
+  }
+
+  it('a restart carries a live recording on: the restored Space records again, and its end publishes both parts with the gap', async () => {
+    await server.close();
+    const dataDir = await startServer();
+    const space = await openSpace();
+    await speak(space, 'Grace');
+    await crash();
     await startServer(dataDir);
+    const restored = server.sfu.space(created.spaceId);
+    expect(restored, 'the Space comes back from the store').toBeDefined();
+    expect(restored!.replay.recording).toBe(true);
+    expect((await json<ReplayInfo>(`/api/replays/${created.spaceId}`)).status).toBe('recording');
+    await new Promise((r) => setTimeout(r, 1000));
+    restored!.end('the host did not come back');
+    const info = await published(created.spaceId);
+    expect(info.durationMs).toBeGreaterThan(5000);
+    const timeline = await json<ReplayTimeline>(`/api/replays/${created.spaceId}/timeline.json`);
+    expect(timeline.gaps.map((g) => g.why)).toEqual(['interrupted']);
+  }, 60_000);
+
+  it('a recording whose Space did not come back is published at the next start, from what was kept', async () => {
+    await server.close();
+    const dataDir = await startServer();
+    const space = await openSpace();
+    await speak(space, 'Grace');
+    await crash();
+    // The Space ended in the store (it was ending as the process died): nothing restores it.
+    const store = await Store.open({ kind: 'sqlite', file: join(dataDir, 'hostline.db') });
+    await store.repos.spaces.end(created.spaceId, 'ended as the service died', Date.now());
+    await store.close();
+    await startServer(dataDir);
+    expect(server.sfu.space(created.spaceId)).toBeUndefined();
     const info = await published(created.spaceId);
     expect(info.durationMs).toBeGreaterThan(5000);
     expect(server.logs.some((l) => l.msg === 'publishing a replay a crash interrupted')).toBe(true);

@@ -78,6 +78,36 @@ describe('a space', () => {
     expect(visitor.remoteTracks()).toHaveLength(1);
   });
 
+  it('after a preview, joining is one round trip to audio: the answer brings the receive transport and a playing consumer', async () => {
+    const { host, invite } = await ctx.liveSpace();
+    const listener = await ctx.client();
+    await listener.preview(invite);
+    const sent: string[] = [];
+    const request = listener.signaling.request.bind(listener.signaling);
+    listener.signaling.request = ((type: Parameters<typeof request>[0], data: Parameters<typeof request>[1]) => {
+      sent.push(type);
+      return request(type, data);
+    }) as typeof request;
+    const joined = await listener.join(invite, 'Grace');
+    expect(joined.hearing?.consumers).toEqual([expect.objectContaining({ producerId: host.producer!.id, displayName: 'Ada' })]);
+    expect(listener.remoteTracks()).toEqual([expect.objectContaining({ producerId: host.producer!.id, displayName: 'Ada' })]);
+    // Nothing but the join, and the DTLS parameters sent on without waiting for their answer.
+    expect(sent).toEqual(['space.join', 'transport.connect']);
+    const serverListener = ctx.server.sfu.spaces()[0]!.member(listener.memberId!)!;
+    expect([...serverListener.consumers.values()].map((c) => [c.producerId, c.paused])).toEqual([[host.producer!.id, false]]);
+  });
+
+  it('a join asking to hear with a device that cannot receive the audio still joins, and sets nothing up', async () => {
+    const { invite } = await ctx.liveSpace();
+    const listener = await ctx.client();
+    const joined = await listener.signaling.request('space.join', { token: invite, hear: { rtpCapabilities: { codecs: [] } } });
+    expect(joined.role).toBe('listener');
+    expect(joined.hearing).toBeUndefined();
+    const serverListener = ctx.server.sfu.spaces()[0]!.member(joined.memberId)!;
+    expect(serverListener.transports.size).toBe(0);
+    expect(serverListener.consumers.size).toBe(0);
+  });
+
   it('a listener already joined starts hearing a producer added later', async () => {
     const host = await ctx.client();
     const created = await host.createSpace('Late start', 'Ada');

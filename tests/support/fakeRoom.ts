@@ -6,9 +6,10 @@ import WebSocket from 'ws';
 import { RoomClient } from '../../src/renderer/room/RoomClient';
 import type { SocketLike } from '../../src/renderer/room/SignalingClient';
 
-export function fakeRoom(wsUrl: string): RoomClient {
+export function fakeRoom(wsUrl: string, options: { sessionToken?: string } = {}): RoomClient {
   return new RoomClient({
     wsUrl,
+    ...options,
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     deviceOptions: { handlerFactory: FakeHandler.createFactory(testFakeParameters) },
   });

@@ -1,63 +1,25 @@
-// RNNoise in Node: loads @sapphi-red/web-noise-suppressor's own AudioWorklet processor (the code the studio
-// runs) with the few AudioWorklet globals it needs, and drives it in render quanta of 128 samples.
+// RNNoise in Node: the console's own NoiseSuppressor (the code its chain worker runs) over the .wasm
+// @sapphi-red/web-noise-suppressor ships, driven in the 10 ms blocks a capture delivers.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { NoiseSuppressor, Rnnoise, RNNOISE_FRAME } from '../../src/renderer/audio/dsp/NoiseSuppressor';
 
-interface ProcessorInstance {
-  process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean;
-  processor?: unknown;
-  destroy(): void;
-}
-type ProcessorClass = new (options: { processorOptions: { wasmBinary: ArrayBuffer; maxChannels: number } }) => ProcessorInstance;
+let loaded: Promise<Rnnoise> | undefined;
 
-let registered: ProcessorClass | undefined;
-
-async function loadProcessorClass(): Promise<ProcessorClass> {
-  if (registered) return registered;
-  const g = globalThis as Record<string, unknown>;
-  g.AudioWorkletProcessor ??= class {
-    readonly port = { addEventListener() {}, postMessage() {}, start() {} };
-  };
-  g.registerProcessor = (_name: string, ctor: ProcessorClass) => {
-    registered = ctor;
-  };
-  // The Emscripten loader checks for a CommonJS __dirname when it finds itself in Node.
-  g.__dirname ??= '/';
-  const before = { u: process.listeners('uncaughtException'), r: process.listeners('unhandledRejection') };
-  await import('@sapphi-red/web-noise-suppressor/rnnoiseWorklet.js');
-  // Emscripten also installs process-wide handlers that rethrow; the test runner owns those.
-  for (const l of process.listeners('uncaughtException')) if (!before.u.includes(l)) process.off('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection')) if (!before.r.includes(l)) process.off('unhandledRejection', l);
-  if (!registered) throw new Error('the RNNoise worklet did not register a processor');
-  return registered;
-}
-
-export interface NodeRnnoise {
-  /** Processes one render quantum of 128 samples (output is delayed by the suppressor's buffering). */
-  process(input: Float32Array, output: Float32Array): void;
-  destroy(): void;
-}
-
-export async function createRnnoise(): Promise<NodeRnnoise> {
-  const Processor = await loadProcessorClass();
+/** The RNNoise module, loaded once per test file (the SIMD build, as Chromium picks it). */
+export function loadRnnoise(): Promise<Rnnoise> {
   const require = createRequire(import.meta.url);
-  const wasm = readFileSync(require.resolve('@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm'));
-  const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer;
-  const instance = new Processor({ processorOptions: { wasmBinary, maxChannels: 1 } });
-  for (let i = 0; i < 200 && !instance.processor; i++) await new Promise((r) => setTimeout(r, 10));
-  if (!instance.processor) throw new Error('RNNoise did not load');
-  return {
-    process(input, output) {
-      instance.process([[input]], [[output]]);
-    },
-    destroy: () => instance.destroy(),
-  };
+  loaded ??= Rnnoise.load(readFileSync(require.resolve('@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm')));
+  return loaded;
 }
 
-/** Runs a whole signal through RNNoise in blocks of 128. */
-export function runRnnoise(rnnoise: NodeRnnoise, input: Float32Array): Float32Array {
-  const out = new Float32Array(input.length);
-  const block = 128;
-  for (let i = 0; i + block <= input.length; i += block) rnnoise.process(input.subarray(i, i + block), out.subarray(i, i + block));
+export async function createRnnoise(): Promise<NoiseSuppressor> {
+  return new NoiseSuppressor(await loadRnnoise());
+}
+
+/** Runs a whole signal through the suppressor in blocks (10 ms at 48 kHz unless told). */
+export function runRnnoise(suppressor: NoiseSuppressor, input: Float32Array, block = RNNOISE_FRAME): Float32Array {
+  const out = input.slice();
+  for (let i = 0; i + block <= out.length; i += block) suppressor.process(out.subarray(i, i + block));
   return out;
 }

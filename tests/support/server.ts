@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { defaultConfig, type ServerConfig } from '../../src/server/config';
 import { Logger } from '../../src/server/logger';
+import type { LimitTable } from '../../src/server/http/RateLimits';
 import { startServer, type RunningServer } from '../../src/server/server';
 
 export const RENDERER_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer');
@@ -11,7 +12,18 @@ export interface TestServer extends RunningServer {
   logs: Array<Record<string, unknown>>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+/** Limits loose enough for tests that sign many people up from 127.0.0.1; rate-limit tests pass their own. */
+export const TEST_RATE_LIMITS: Partial<LimitTable> = Object.fromEntries(
+  (['signIn', 'signUp', 'resetRequest', 'reset', 'write'] as const).map((name) => [
+    name,
+    { perAddress: { max: 10_000, windowMs: 60_000 }, perAccount: { max: 10_000, windowMs: 60_000 } },
+  ]),
+);
+
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: { rateLimits?: Partial<LimitTable> } = {},
+): Promise<TestServer> {
   const config: ServerConfig = {
     ...defaultConfig(),
     port: 0,
@@ -26,6 +38,6 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   };
   const logs: Array<Record<string, unknown>> = [];
   const logger = new Logger(config.logLevel, { service: 'test' }, (line) => logs.push(JSON.parse(line)));
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger, rateLimits: options.rateLimits ?? TEST_RATE_LIMITS });
   return Object.assign(server, { logs });
 }

@@ -79,3 +79,13 @@ export function concat(...parts: Float32Array[]): Float32Array {
 export function slice(samples: Float32Array, from: number, to: number, rate = RATE): Float32Array {
   return samples.subarray(Math.round(from * rate), Math.round(to * rate));
 }
+
+/** The amplitude of one frequency in a signal (Goertzel), 1 for a full-scale sine. */
+export function toneLevel(samples: Float32Array, frequency: number, rate = RATE): number {
+  const w = (2 * Math.PI * frequency) / rate;
+  const k = 2 * Math.cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of samples) [s1, s2] = [x + k * s1 - s2, s1];
+  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2))) / samples.length;
+}

@@ -7,25 +7,27 @@ import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
-/** The studio host with its embedded SFU on a free loopback port, settings kept in `dir`. */
+/** The studio host with its embedded SFU on a free loopback port, settings and recordings kept in `dir`. */
 export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<StudioHost> {
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
-    env: {},
+    // The embedded SFU's database and mail outbox go in the test's folder.
+    env: { HOSTLINE_DATA_DIR: dir },
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
     replayDir: join(dir, 'replays'),
+    recordingsDir: join(dir, 'recordings'),
   });
 }
 
 /** Opens the studio, fills in the name and title, waits for a microphone, goes live; returns the share link. */
 export async function goLive(host: Page, studio: StudioHost, name: string, title: string): Promise<string> {
-  await host.goto(`${studio.server.httpUrl}/`);
+  await host.goto(studio.studioUrl);
   // The microphone list appears after the saved settings have filled the form; typing before that
   // races the saved name into the field (seen under load: "AdaAda").
   await eventually(async () => {
-    if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
+    if ((await host.locator('[data-testid=mic-select] option:not([value=""])').count()) === 0) throw new Error('no microphone listed yet');
   }, 15_000);
   await host.getByTestId('host-name').fill(name);
   await host.getByTestId('space-title-input').fill(title);

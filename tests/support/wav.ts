@@ -41,10 +41,16 @@ export function writeBeepWav(path: string, pattern = BEEP_PATTERN, amplitude = 0
   writeWav(path, samples);
 }
 
-export function writeWav(path: string, samples: Float32Array, sampleRate = SAMPLE_RATE): void {
-  const data = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) {
-    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i]! * 32767))), i * 2);
+/** Writes 16-bit PCM: one channel, or several (given as planes, written interleaved). */
+export function writeWav(path: string, samples: Float32Array | Float32Array[], sampleRate = SAMPLE_RATE): void {
+  const planes = Array.isArray(samples) ? samples : [samples];
+  const channels = planes.length;
+  const frames = planes[0]!.length;
+  const data = Buffer.alloc(frames * channels * 2);
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < channels; c++) {
+      data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(planes[c]![i]! * 32767))), (i * channels + c) * 2);
+    }
   }
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
@@ -53,10 +59,10 @@ export function writeWav(path: string, samples: Float32Array, sampleRate = SAMPL
   header.write('fmt ', 12);
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt16LE(channels, 22);
   header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
+  header.writeUInt32LE(sampleRate * 2 * channels, 28);
+  header.writeUInt16LE(2 * channels, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36);
   header.writeUInt32LE(data.length, 40);

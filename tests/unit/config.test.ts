@@ -28,6 +28,21 @@ describe('parseConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('reads the database, mail and owner options from flags and the environment', () => {
+    const config = parseConfig(['--smtp', 'smtp://mail.example:587', '--owner-email', 'me@example.com'], {
+      HOSTLINE_DATABASE_URL: 'postgres://hostline:secret@db.example/hostline',
+      HOSTLINE_PUBLIC_URL: 'https://live.example',
+    });
+    expect(config).toMatchObject({
+      database: 'postgres://hostline:secret@db.example/hostline',
+      smtp: 'smtp://mail.example:587',
+      ownerEmail: 'me@example.com',
+      publicUrl: 'https://live.example',
+      mailFrom: 'Hostline <no-reply@localhost>',
+    });
+    expect(parseConfig([], {}).database).toBeUndefined();
+  });
+
   it.each([
     [['--port', 'abc'], /--port must be a whole number/],
     [['--port', '70000'], /--port/],
@@ -37,6 +52,9 @@ describe('parseConfig', () => {
     [['--port'], /--port needs a value/],
     [['stray'], /unexpected argument/],
     [['--studio-key', 'short'], /--studio-key/],
+    [['--smtp', 'mail.example:25'], /--smtp: must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [['--owner-email', 'not-an-email'], /--owner-email/],
+    [['--public-url', 'live.example'], /--public-url/],
     [['--rtc-ports', 'both'], /--rtc-ports/],
     [['--rtc-port', '80'], /--rtc-port: rtc-port must be 0 or 1024–65535/],
     [['--rtc-port', '65535', '--workers', '2'], /leaving one port per worker/],

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsService } from '../../src/main/services/SettingsService';
 import { BUILT_IN_PRESETS, ChainSettingsSchema, defaultConsoleSettings, DEFAULT_SHORTCUTS, VOICE_PRESET } from '../../src/shared/console-settings';
-import { segmentsAround } from '../../src/renderer/audio/dsp/ProcessingChain';
+import { testDir } from '../support/tempDir';
 
-/** Folders this file made, removed when it is done. */
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-const file = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hostline-console-settings-'));
-  made.push(dir);
-  return join(dir, 'settings.json');
-};
+const file = () => join(testDir('hostline-console-settings-'), 'settings.json');
 
 describe('console settings', () => {
   it('starts with the Voice preset, and remembers the chain, presets and shortcuts for the next start', () => {
@@ -46,10 +36,5 @@ describe('console settings', () => {
 
   it('has valid built-in presets', () => {
     for (const preset of BUILT_IN_PRESETS) expect(ChainSettingsSchema.safeParse(preset.chain).success, preset.name).toBe(true);
-  });
-
-  it('runs the local stages before and after RNNoise in the host’s order', () => {
-    expect(segmentsAround(['gain', 'noiseSuppression', 'gate', 'compressor', 'limiter'])).toEqual([['gain'], ['gate', 'compressor', 'limiter']]);
-    expect(segmentsAround(['limiter', 'gain', 'gate', 'compressor', 'noiseSuppression'])).toEqual([['limiter', 'gain', 'gate', 'compressor'], []]);
   });
 });

@@ -1,39 +1,8 @@
 // Hot-plug: the device lists follow what is connected, and losing the microphone in use falls back to the
 // system default within a second, telling the host.
 import { describe, expect, it } from 'vitest';
-import { AudioDevices, MicrophoneInput, type MediaDevicesLike } from '../../src/renderer/audio/engine/devices';
-
-class FakeTrack extends EventTarget {
-  stopped = false;
-  stop() {
-    this.stopped = true;
-  }
-}
-
-class FakeMedia extends EventTarget implements MediaDevicesLike {
-  devices = [
-    { deviceId: 'default', kind: 'audioinput' as MediaDeviceKind, label: 'Default' },
-    { deviceId: 'usb', kind: 'audioinput' as MediaDeviceKind, label: 'USB Podcast Mic' },
-    { deviceId: 'built-in', kind: 'audioinput' as MediaDeviceKind, label: 'Built-in Microphone' },
-    { deviceId: 'phones', kind: 'audiooutput' as MediaDeviceKind, label: 'Headphones' },
-  ];
-  opened: Array<string | undefined> = [];
-  tracks: FakeTrack[] = [];
-  async enumerateDevices() {
-    return this.devices;
-  }
-  async getUserMedia(constraints: MediaStreamConstraints) {
-    const audio = constraints.audio as MediaTrackConstraints;
-    this.opened.push((audio.deviceId as { exact: string } | undefined)?.exact);
-    const track = new FakeTrack();
-    this.tracks.push(track);
-    return { getAudioTracks: () => [track], getTracks: () => [track] } as unknown as MediaStream;
-  }
-  unplug(id: string) {
-    this.devices = this.devices.filter((d) => d.deviceId !== id);
-    this.dispatchEvent(new Event('devicechange'));
-  }
-}
+import { AudioDevices, MicrophoneInput } from '../../src/renderer/audio/engine/devices';
+import { FakeMedia } from '../support/fakeMedia';
 
 const browser = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 

@@ -103,6 +103,17 @@ describe('Limiter', () => {
     // Crest factor of a sine is 3 dB; hard clipping would flatten it towards 0 dB.
     expect(db(peak(tail)) - db(rms(tail))).toBeGreaterThan(2.7);
   });
+
+  it('limits stereo linked: a loud left lowers both sides alike, so the image stays put', () => {
+    const limiter = new Limiter(RATE, { ceilingDb: -1, releaseMs: 50 });
+    const left = sine(440, 0, 0.5);
+    const right = sine(660, -12, 0.5);
+    for (let i = 0; i < left.length; i += 120) limiter.processChannels([left.subarray(i, i + 120), right.subarray(i, i + 120)]);
+    const reduction = -db(peak(slice(left, 0.2, 0.5)));
+    expect(reduction).toBeGreaterThanOrEqual(1 - 1e-4);
+    // The quiet right side comes down by the same dB as the loud left one.
+    expect(-12 - db(peak(slice(right, 0.2, 0.5)))).toBeCloseTo(reduction, 0);
+  });
 });
 
 describe('InputGain', () => {

@@ -1,6 +1,6 @@
 // Meters and voice activity on known signals.
 import { describe, expect, it } from 'vitest';
-import { PeakRmsMeter, type PeakRmsReading } from '../../src/renderer/audio/dsp/LevelMeter';
+import { PeakRmsMeter, type PeakRmsReading } from '../../src/renderer/audio/dsp/PeakRmsMeter';
 import { LoudnessMeter } from '../../src/renderer/audio/dsp/Loudness';
 import { SpeakerActivity } from '../../src/renderer/audio/dsp/SpeakerActivity';
 import { VoiceActivity } from '../../src/renderer/audio/dsp/VoiceActivity';

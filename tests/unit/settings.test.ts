@@ -1,20 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore, SettingsError, SettingsService } from '../../src/main/services/SettingsService';
+import { testDir } from '../support/tempDir';
 import { defaultSettings } from '../../src/shared/settings';
 
-/** Folders this file made, removed when it is done. */
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
 function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hostline-settings-'));
-  made.push(dir);
-  return join(dir, 'settings.json');
+  return join(testDir('hostline-settings-'), 'settings.json');
 }
 
 describe('SettingsService', () => {
@@ -44,6 +36,21 @@ describe('SettingsService', () => {
     expect(new SettingsService(new JsonFileSettingsStore(file)).get()).toEqual({ ...defaultSettings(), hostName: 'Ada' });
     writeFileSync(file, '{not json');
     expect(new SettingsService(new JsonFileSettingsStore(file)).get()).toEqual(defaultSettings());
+  });
+
+  it('a patch changes only the fields it names, and every other setting stays as it was', () => {
+    const file = tempFile();
+    const service = new SettingsService(new JsonFileSettingsStore(file));
+    const chosen = service.update({
+      inputDevice: { deviceId: 'usb', label: 'USB Mic' },
+      consolePresets: [{ name: 'Late show', chain: defaultSettings().console.chain }],
+      shortcuts: { ...defaultSettings().shortcuts, addMarker: 'Alt+KeyM' },
+      console: { ...defaultSettings().console, voiceGate: true },
+    });
+    // Going live saves the name and title; nothing else may fall back to its default.
+    const after = service.update({ hostName: 'Ada', lastSpaceTitle: 'Friday call-in' });
+    expect(after).toEqual({ ...chosen, hostName: 'Ada', lastSpaceTitle: 'Friday call-in' });
+    expect(new SettingsService(new JsonFileSettingsStore(file)).get()).toEqual(after);
   });
 
   it('tells listeners about changes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SHORTCUTS } from '../../src/shared/console-settings';
-import { actionFor, comboFromEvent, conflictFor, formatCombo } from '../../src/renderer/studio/console/shortcuts';
+import { actionFor, comboFromEvent, conflictFor, formatCombo } from '../../src/renderer/studio/shortcuts/combos';
 
 const key = (code: string, mods: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
   code,

@@ -3,7 +3,9 @@
 // stage they can mute themselves and step down.
 import { useEffect, useRef, useState } from 'react';
 import type { StageMember } from '../../shared/space';
-import { LevelMeter } from '../audio/LevelMeter';
+import { connectMeter, loadMeterWorklet, MeterTap } from '../audio/meter/MeterTap';
+import type { MeterOptions } from '../audio/meter/messages';
+import { attempt } from '../attempt';
 import { BROWSER_PROCESSING_FOR } from '../../shared/console-settings';
 import { microphoneConstraints } from '../audio/engine/devices';
 import { can, type ResponseMap } from '../../shared/protocol';
@@ -27,9 +29,12 @@ type Phase = 'ready' | 'joining' | 'listening' | 'ended';
 declare global {
   interface Window {
     /** What this page has heard, for people and tests checking that audio arrives. */
-    hostlineListener?: { meter: LevelMeter; room: RoomClient; context: AudioContext };
+    hostlineListener?: { meter: MeterTap; room: RoomClient; context: AudioContext };
   }
 }
+
+/** 10 ms readings: the mic check rates them, and tests read what arrived at that resolution. */
+const LISTENER_METER: MeterOptions = { loudness: false, periodMs: 10 };
 
 const USER_TOKEN_KEY = 'hostline.userToken';
 /** How long the mic check listens. */
@@ -38,7 +43,7 @@ const MIC_CHECK_MS = 3000;
 interface Prepared {
   context: AudioContext;
   mix: GainNode;
-  levelMeter: LevelMeter;
+  levelMeter: MeterTap;
   client: RoomClient;
   preview: ResponseMap['space.preview'] | undefined;
 }
@@ -46,11 +51,11 @@ interface Prepared {
 async function prepare(invite: string): Promise<Prepared> {
   const context = new AudioContext({ sampleRate: 48000 });
   const mix = context.createGain();
-  const levelMeter = new LevelMeter(context);
+  const levelMeter = new MeterTap();
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
   const client = new RoomClient({ wsUrl, clientName: 'listener page', userToken: localStorage.getItem(USER_TOKEN_KEY) ?? undefined });
   const [, preview] = await Promise.all([
-    levelMeter.attachNode(mix),
+    loadMeterWorklet(context).then(() => void connectMeter(mix, levelMeter, LISTENER_METER)),
     // A preview failing (space ended) is reported by the join itself.
     client.connect().then(() => client.preview(invite).catch(() => undefined)),
   ]);
@@ -80,9 +85,9 @@ export function ListenerApp() {
   const [notice, setNotice] = useState<string>();
   const [endedReason, setEndedReason] = useState<string>();
   const [name, setName] = useState('');
-  const [meter, setMeter] = useState<LevelMeter>();
-  const [micMeter, setMicMeter] = useState<LevelMeter>();
-  const audio = useRef<{ context: AudioContext; mic?: MediaStream; micMeter?: LevelMeter } | undefined>(undefined);
+  const [meter, setMeter] = useState<MeterTap>();
+  const [micMeter, setMicMeter] = useState<MeterTap>();
+  const audio = useRef<{ context: AudioContext; mic?: MediaStream; micMeter?: MeterTap } | undefined>(undefined);
   const [micCheck, setMicCheck] = useState<{ state: 'running' } | { state: 'done'; quality: string; summary: string }>();
 
   useEffect(() => () => room?.close(), [room]);
@@ -194,14 +199,7 @@ export function ListenerApp() {
     }
   }
 
-  async function run(action: () => Promise<unknown>) {
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
+  const run = (action: () => Promise<unknown>) => attempt(action, setError);
 
   async function answer(accept: boolean) {
     if (!room) return;
@@ -215,8 +213,9 @@ export function ListenerApp() {
     // A listener usually hears the space on speakers, so the browser's echo cancellation stays on.
     const mic = await navigator.mediaDevices.getUserMedia(microphoneConstraints(undefined, BROWSER_PROCESSING_FOR.speakers));
     audio.current.mic = mic;
-    const m = new LevelMeter(audio.current.context);
-    await m.attach(mic);
+    const m = new MeterTap();
+    await loadMeterWorklet(audio.current.context);
+    connectMeter(audio.current.context.createMediaStreamSource(mic), m, LISTENER_METER);
     audio.current.micMeter = m;
     setMicMeter(m);
     await room.setMicrophone(mic.getAudioTracks()[0]);
@@ -292,7 +291,7 @@ export function ListenerApp() {
               <h2>{onStage ? 'You are on stage' : 'Speak'}</h2>
               {onStage ? (
                 <>
-                  <Meter meter={micMeter} label="Your microphone" />
+                  <Meter tap={micMeter} label="Your microphone" loudness={false} compact />
                   {you.muted && <p data-testid="muted-note">Your microphone is muted.</p>}
                   <div className="actions">
                     {can(you.role, 'producer.pause') && (
@@ -308,7 +307,7 @@ export function ListenerApp() {
                   <p data-testid="hand-status">
                     Your hand is up: number {you.hand.position} in line, {formatWait(you.hand.estimatedWaitMs)} to wait.
                   </p>
-                  <Meter meter={micMeter} label="Your microphone" />
+                  <Meter tap={micMeter} label="Your microphone" loudness={false} compact />
                   <p data-testid="mic-check">
                     {micCheck?.state === 'running'
                       ? 'Mic check: say a few words…'
@@ -330,7 +329,7 @@ export function ListenerApp() {
             {captions && <CaptionsPanel feed={captions} snapshot={snapshot} onError={setError} />}
             <section className="card">
               <h2>What you hear</h2>
-              <Meter meter={meter} label="Incoming level" />
+              <Meter tap={meter} label="Incoming level" loudness={false} compact />
               <p className="status" data-testid="listen-status">Listening live.</p>
               <ReactionBar room={room} />
               {snapshot.replay.recording && snapshot.replay.liveClips && (

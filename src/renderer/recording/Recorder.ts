@@ -32,6 +32,8 @@ export type RecorderState = 'idle' | 'starting' | 'recording' | 'paused' | 'stop
 export type RecorderEvents = {
   state: [state: RecorderState];
   status: [status: RecordingStatus];
+  /** A marker was added; `count` markers are on this recording now. */
+  marker: [count: number];
   /** The recording ended; `reason` is set when it was not the host who stopped it (disk full, error). */
   stopped: [summary: RecordingSummary | undefined, reason: string | undefined];
 };
@@ -77,6 +79,8 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   /** Who is on stage (id → name): the snapshot at the start, then the Stage changes. */
   #stage = new Map<string, string>();
   #speaking = new Set<string>();
+  /** Markers added since the recording started. */
+  #markers = 0;
   /** Bytes sent to main so far (for people and tests). */
   bytesSent = 0;
 
@@ -110,6 +114,7 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
       const originFrame = this.#nowFrame();
       const started = await this.#studio.startRecording({ spaceId: snapshot?.spaceId ?? '', title: snapshot?.title ?? 'Untitled', originFrame });
       this.#id = started.id;
+      this.#markers = 0;
       const mixBus = context.createGain();
       mixBus.channelCount = 1;
       mixBus.channelCountMode = 'explicit';
@@ -143,9 +148,18 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     }
   }
 
-  /** A marker on the timeline, now; `label` is optional (exports call it "Marker n"). */
-  addMarker(label?: string): void {
-    if (this.#state === 'recording' || this.#state === 'paused') this.#note('marker', { label });
+  /** Markers on this recording's timeline so far. */
+  get markers(): number {
+    return this.#markers;
+  }
+
+  /** A marker on the timeline, now; `label` is optional (exports call it "Marker n"). False when not recording. */
+  addMarker(label?: string): boolean {
+    if (this.#state !== 'recording' && this.#state !== 'paused') return false;
+    this.#note('marker', { label });
+    this.#markers++;
+    this.safeEmit('marker', this.#markers);
+    return true;
   }
 
   async pause(): Promise<void> {

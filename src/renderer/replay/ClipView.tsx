@@ -1,7 +1,7 @@
 // A clip's own page: 30 seconds of a replay that play alone, with a link to the whole replay.
 import { useEffect, useState } from 'react';
 import type { ClipInfo } from '../../shared/replay';
-import { formatDuration } from '../ui/format';
+import { formatClock } from '../ui/format';
 import './replay.css';
 
 interface ClipPage {
@@ -35,8 +35,8 @@ export function ClipView({ clipId }: { clipId: string }) {
       {page && (
         <>
           <p className="replay-meta" data-testid="clip-meta">
-            {formatDuration(page.clip.durationMs)} from “{page.replay.title}”, hosted by {page.replay.hostName}
-            {page.clip.fromLive ? ', clipped live' : `, at ${formatDuration(page.clip.startMs)}`}
+            {formatClock(page.clip.durationMs / 1000)} from “{page.replay.title}”, hosted by {page.replay.hostName}
+            {page.clip.fromLive ? ', clipped live' : `, at ${formatClock(page.clip.startMs / 1000)}`}
           </p>
           <audio data-testid="clip-audio" controls preload="metadata" src={page.clip.audioUrl} />
           {page.replay.published && (

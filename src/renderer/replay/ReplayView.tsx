@@ -4,7 +4,10 @@
 // only: the ReplayPlayer holds the state and drives the audio element.
 import { useEffect, useRef, useState } from 'react';
 import type { ClipInfo, ReplayTimeline } from '../../shared/replay';
-import { formatDuration as formatClock } from '../ui/format';
+import { formatClock } from '../ui/format';
+
+/** Milliseconds on the replay clock, as a clock. */
+const formatMs = (ms: number) => formatClock(ms / 1000);
 import { ReplayPlayer, SPEEDS, type ReplayPlayerState } from './ReplayPlayer';
 import './replay.css';
 
@@ -81,7 +84,7 @@ export function ReplayView({ spaceId }: { spaceId: string }) {
               {state.playing ? 'Pause' : 'Play'}
             </button>
             <span className="replay-time" data-testid="replay-time">
-              {formatClock(state.positionMs)} / {formatClock(timeline.durationMs)}
+              {formatMs(state.positionMs)} / {formatMs(timeline.durationMs)}
             </span>
             <div className="replay-speeds" role="group" aria-label="Speed">
               {SPEEDS.map((s) => (
@@ -142,7 +145,7 @@ export function ReplayView({ spaceId }: { spaceId: string }) {
               <ul>
                 {info.clips.map((c) => (
                   <li key={c.id}>
-                    <a href={c.pagePath} data-testid="replay-clip-item">{c.title}</a> <span className="muted">({formatClock(c.startMs)}, {Math.round(c.durationMs / 1000)} s)</span>
+                    <a href={c.pagePath} data-testid="replay-clip-item">{c.title}</a> <span className="muted">({formatMs(c.startMs)}, {Math.round(c.durationMs / 1000)} s)</span>
                   </li>
                 ))}
               </ul>
@@ -179,7 +182,7 @@ function SpeakerTimeline({ timeline, state, onSeek }: { timeline: ReplayTimeline
                   data-testid="replay-segment"
                   data-speaker={speaker.name}
                   data-start-ms={s.startMs}
-                  title={`${speaker.name} at ${formatClock(s.startMs)}`}
+                  title={`${speaker.name} at ${formatMs(s.startMs)}`}
                   style={{ left: at(s.startMs), width: at(Math.max(s.endMs - s.startMs, total / 400)), background: SPEAKER_COLOURS[speaker.index % SPEAKER_COLOURS.length] }}
                   onClick={(e) => {
                     e.stopPropagation();
@@ -208,7 +211,7 @@ function Chapters({ timeline, current, onJump }: { timeline: ReplayTimeline; cur
         {timeline.chapters.map((c, i) => (
           <li key={c.startMs} className={i === current ? 'current' : ''}>
             <button className="small" data-testid="replay-chapter" onClick={() => onJump(i)}>
-              {formatClock(c.startMs)} · {c.title}
+              {formatMs(c.startMs)} · {c.title}
             </button>
           </li>
         ))}

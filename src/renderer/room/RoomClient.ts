@@ -9,9 +9,9 @@ import { isOnStage, type Role } from '../../shared/roles';
 import type { ReactionBurst, SpaceSnapshot } from '../../shared/space';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import { RequestError, SignalingClient, type SocketFactory } from './SignalingClient';
-import { StageMedia, type RemoteTrack } from './StageMedia';
+import { StageMedia, type RemoteTrack, type SendProfile } from './StageMedia';
 
-export type { RemoteTrack } from './StageMedia';
+export type { RemoteTrack, SendProfile } from './StageMedia';
 
 export type RoomEvents = {
   /** The Space's state as this member sees it changed. */
@@ -50,19 +50,28 @@ export interface RoomClientOptions {
   userToken?: string;
   /** What this client is, for the server's logs ("studio", "listener page"). */
   clientName?: string;
+  /**
+   * A session token of this SFU service (the studio's; pages on the service's own origin are signed in
+   * by their cookie instead). Presented on every connection, so the person is their account.
+   */
+  sessionToken?: string;
   /** Backoff between reconnection attempts, ms; the last value repeats. */
   reconnectDelaysMs?: number[];
   /** Give up reconnecting after this long, ms. */
   reconnectForMs?: number;
 }
 
-const DEFAULT_DELAYS = [250, 500, 1000, 2000, 4000];
+// Capped at 2 s: a restarted service is found within 2 s of answering again, and the grace period
+// (a minute by default) leaves room for many tries.
+const DEFAULT_DELAYS = [250, 500, 1000, 2000];
 
 export class RoomClient extends TypedEmitter<RoomEvents> {
   readonly signaling: SignalingClient;
   /** This member's audio: what they hear, and their microphone while on the Stage. */
   readonly media: StageMedia;
   readonly #options: RoomClientOptions;
+  /** The account the server signed this connection in as (with `sessionToken`). */
+  #account: Reply<'account.authenticate'> | undefined;
   /** The join (or latest resume) answer. */
   #joined: JoinedSpace | undefined;
   #snapshot: SpaceSnapshot | undefined;
@@ -134,8 +143,28 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     return this.media.remoteTracks();
   }
 
+  /** The account this client is signed in as on the server (after connect), if any. */
+  get account(): Reply<'account.authenticate'> | undefined {
+    return this.#account;
+  }
+
   async connect(): Promise<void> {
     await this.signaling.connect();
+    await this.#signIn(true);
+  }
+
+  /**
+   * Signs the new connection in with the session token, when there is one. On a reconnection a
+   * session that ended meanwhile does not stop the member from resuming (the resume token is theirs).
+   */
+  async #signIn(strict: boolean): Promise<void> {
+    if (!this.#options.sessionToken) return;
+    try {
+      this.#account = await this.request('account.authenticate', { token: this.#options.sessionToken });
+    } catch (error) {
+      if (strict || !(error instanceof RequestError) || error.code !== 'unauthenticated') throw error;
+      this.#account = undefined;
+    }
   }
 
   /** Any request of the protocol, typed; the server checks the role and answers or refuses. */
@@ -167,7 +196,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
 
   /** Joins the Space the token admits to and starts hearing everyone on the Stage. */
   async join(token: string, displayName?: string): Promise<JoinedSpace> {
-    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken });
+    // With the device loaded already (by `preview`), the answer brings the receiving media ready too.
+    const joined = await this.request('space.join', { token, displayName, userToken: this.#userToken, hear: this.media.hearRequest() });
     await this.#enter(joined);
     return joined;
   }
@@ -183,6 +213,11 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
   /** Sends one audio track now (Stage members only; the server refuses others). */
   startSending(track: MediaStreamTrack): Promise<msc.Producer> {
     return this.media.startSending(track);
+  }
+
+  /** How what this member sends is encoded: music mode, low latency (see StageMedia's SendProfile). */
+  setSendProfile(profile: SendProfile): Promise<void> {
+    return this.media.setSendProfile(profile);
   }
 
   /** Swaps the microphone without leaving the Stage or recreating the producer. */
@@ -242,6 +277,8 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     this.#setSpeaking(joined.speaking);
     await this.media.load(joined.routerRtpCapabilities);
     this.#onState(joined.snapshot);
+    // Joined with `hear`: the receive transport and the Stage's consumers came in the answer, playing.
+    if (joined.hearing) void this.media.hear(joined.hearing);
     for (const producer of joined.producers) void this.media.consume(producer);
     if (isOnStage(joined.role)) void this.media.sendWhenReady();
     await this.media.settled();
@@ -303,6 +340,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       if (this.#finished) break;
       try {
         await this.signaling.connect();
+        await this.#signIn(false);
       } catch (error) {
         // The server came back speaking another protocol version: retrying cannot help.
         if (error instanceof RequestError && error.code === 'version_mismatch') {

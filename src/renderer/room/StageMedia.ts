@@ -3,8 +3,8 @@
 // producer. Every step runs in one queue, in order, so transports and producers are made once. The
 // RoomClient drives it (joining, role changes, reconnection); it asks the server through the protocol.
 import { Device, type types as msc } from 'mediasoup-client';
-import type { RtpCapabilitiesWire, RtpParametersWire } from '../../shared/media';
-import type { ProducerInfo, Reply, RequestInput, RequestType } from '../../shared/protocol';
+import type { RtpCapabilitiesWire, RtpParametersWire, TransportOptionsWire } from '../../shared/media';
+import type { JoinedSpace, ProducerInfo, Reply, RequestInput, RequestType } from '../../shared/protocol';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import { RequestError } from './SignalingClient';
 
@@ -36,6 +36,25 @@ export interface StageMediaOwner {
   finished(): boolean;
 }
 
+/**
+ * How a Stage member's audio is encoded. Opus's channels and packet length are negotiated when the
+ * producer is made, so a change while sending makes a new one.
+ */
+export interface SendProfile {
+  /** Music mode: stereo at 128 kbps (else mono speech). */
+  music: boolean;
+  /** 10 ms packets instead of 20: about 10 ms sooner to every listener, twice the packets through the SFU. */
+  lowLatency: boolean;
+}
+
+function codecOptions({ music, lowLatency }: SendProfile): msc.ProducerCodecOptions {
+  // DTX off keeps level meters alive in silence; FEC rides out loss.
+  const base: msc.ProducerCodecOptions = music
+    ? { opusStereo: true, opusDtx: false, opusFec: true, opusMaxAverageBitrate: 128_000 }
+    : { opusStereo: false, opusDtx: false, opusFec: true };
+  return lowLatency ? { ...base, opusPtime: 10 } : base;
+}
+
 export class StageMedia extends TypedEmitter<StageMediaEvents> {
   readonly #owner: StageMediaOwner;
   readonly #deviceOptions: ConstructorParameters<typeof Device>[0];
@@ -47,6 +66,7 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
   #producer: msc.Producer | undefined;
   /** The microphone to send whenever this member is on the Stage. */
   #micTrack: MediaStreamTrack | undefined;
+  #sendProfile: SendProfile = { music: false, lowLatency: false };
   /** Remote audio being received, by consumer id. */
   readonly #remote = new Map<string, RemoteTrack>();
   /** Serialises media set-up (transports, consumers, producer) so it happens once and in order. */
@@ -77,6 +97,21 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as msc.RtpCapabilities });
     this.#device = device;
     this.#deviceCaps = key;
+  }
+
+  /** What a join may ask for once the device is loaded (after a preview): the receiving media, ready. */
+  hearRequest(): { rtpCapabilities: RtpCapabilitiesWire } | undefined {
+    return this.#device && { rtpCapabilities: this.#device.rtpCapabilities as unknown as RtpCapabilitiesWire };
+  }
+
+  /** The join answer's receiving media (asked for with `hear`): the transport and consumers, already playing. */
+  hear(hearing: NonNullable<JoinedSpace['hearing']>): Promise<void> {
+    return this.#enqueue(async () => {
+      this.#recvTransport ??= this.#transportFrom('recv', hearing.transport, this.#requireDevice());
+      for (const { memberId, displayName, ...answer } of hearing.consumers) {
+        this.#addRemote(await this.#receive(answer), { producerId: answer.producerId, memberId, displayName });
+      }
+    });
   }
 
   /** Starts hearing a producer on the Stage (queued). */
@@ -116,6 +151,23 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
     await this.#enqueue(() => this.#produce());
     if (!this.#producer) throw new Error('not sending audio');
     return this.#producer;
+  }
+
+  /**
+   * How what this member sends is encoded (see SendProfile). While sending, a change makes a new producer;
+   * listeners re-consume it, with a gap of a few hundred milliseconds.
+   */
+  setSendProfile(profile: SendProfile): Promise<void> {
+    if (profile.music === this.#sendProfile.music && profile.lowLatency === this.#sendProfile.lowLatency) return Promise.resolve();
+    this.#sendProfile = { ...profile };
+    return this.#enqueue(async () => {
+      const producer = this.#producer;
+      if (!producer) return;
+      this.#producer = undefined;
+      producer.close();
+      await this.#owner.request('producer.close', { producerId: producer.id }).catch(() => undefined);
+      await this.#produce();
+    });
   }
 
   /** Came on stage: send the microphone, if there is one (queued). */
@@ -186,21 +238,29 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
     if (!track || this.#producer || this.#owner.finished() || !this.#owner.maySend()) return;
     const device = this.#requireDevice();
     this.#sendTransport ??= await this.#createTransport('send', device);
-    this.#producer = await this.#sendTransport.produce({
-      track,
-      // Speech at 48 kHz: DTX off keeps level meters alive in silence; FEC rides out loss.
-      codecOptions: { opusStereo: false, opusDtx: false, opusFec: true },
-      stopTracks: false,
-    });
+    this.#producer = await this.#sendTransport.produce({ track, codecOptions: codecOptions(this.#sendProfile), stopTracks: false });
   }
 
   async #createTransport(direction: 'send' | 'recv', device: Device): Promise<msc.Transport> {
-    const answer = await this.#owner.request('transport.create', { direction });
+    return this.#transportFrom(direction, await this.#owner.request('transport.create', { direction }), device);
+  }
+
+  #transportFrom(direction: 'send' | 'recv', answer: TransportOptionsWire, device: Device): msc.Transport {
     // The answer passed its schema; mediasoup-client's option types are narrower than our wire types.
     const options = answer as unknown as msc.TransportOptions;
     const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#owner.request('transport.connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      const connected = this.#owner.request('transport.connect', { transportId: transport.id, dtlsParameters });
+      if (direction === 'send') {
+        connected.then(() => callback(), errback);
+        return;
+      }
+      // Receiving: go on at once. ICE takes a round trip before the browser's DTLS hello, and the server
+      // has the parameters by then; waiting would hold the handshake back by one more round trip.
+      callback();
+      connected.catch((error: unknown) => {
+        if (!this.#owner.finished()) console.warn('connecting the receive transport failed', error);
+      });
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
@@ -231,12 +291,7 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
       producerId: info.producerId,
       rtpCapabilities: device.rtpCapabilities as unknown as RtpCapabilitiesWire,
     });
-    const consumer = await this.#recvTransport.consume({
-      id: answer.consumerId,
-      producerId: answer.producerId,
-      kind: answer.kind,
-      rtpParameters: answer.rtpParameters as msc.RtpParameters,
-    });
+    const consumer = await this.#receive(answer);
     try {
       await this.#owner.request('consumer.resume', { consumerId: consumer.id });
     } catch (error) {
@@ -245,6 +300,20 @@ export class StageMedia extends TypedEmitter<StageMediaEvents> {
       if (error instanceof RequestError && error.code === 'not_found') return;
       throw error;
     }
+    this.#addRemote(consumer, info);
+  }
+
+  /** The client's side of a consumer the server made. */
+  #receive(answer: Reply<'consumer.create'>): Promise<msc.Consumer> {
+    return this.#recvTransport!.consume({
+      id: answer.consumerId,
+      producerId: answer.producerId,
+      kind: answer.kind,
+      rtpParameters: answer.rtpParameters as msc.RtpParameters,
+    });
+  }
+
+  #addRemote(consumer: msc.Consumer, info: Pick<ProducerInfo, 'producerId' | 'memberId' | 'displayName'>): void {
     const remote: RemoteTrack = {
       consumerId: consumer.id,
       producerId: info.producerId,

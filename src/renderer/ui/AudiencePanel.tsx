@@ -1,12 +1,23 @@
 // Hosts find people in the audience by name to invite them on stage (or, for the host, as co-host),
-// or to remove them.
+// or to remove them. The search asks the room; the actions go to the caller (the studio's session).
 import { useEffect, useState } from 'react';
 import type { ResponseMap } from '../../shared/protocol';
 import type { RoomClient } from '../room/RoomClient';
 
 type Listener = ResponseMap['space.listeners']['listeners'][number];
+export type AudienceAction = 'invite-speaker' | 'invite-cohost' | 'remove';
 
-export function AudiencePanel({ room, isHost, listenerCount }: { room: RoomClient; isHost: boolean; listenerCount: number }) {
+export function AudiencePanel({
+  room,
+  isHost,
+  listenerCount,
+  onAction,
+}: {
+  room: RoomClient;
+  isHost: boolean;
+  listenerCount: number;
+  onAction: (action: AudienceAction, memberId: string) => void;
+}) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<{ listeners: Listener[]; total: number }>({ listeners: [], total: 0 });
   const [error, setError] = useState<string>();
@@ -25,16 +36,6 @@ export function AudiencePanel({ room, isHost, listenerCount }: { room: RoomClien
     };
   }, [room, query, listenerCount]);
 
-  async function act(type: 'invite-speaker' | 'invite-cohost' | 'remove', memberId: string) {
-    setError(undefined);
-    try {
-      if (type === 'remove') await room.request('member.remove', { memberId });
-      else await room.request('stage.invite', { memberId, as: type === 'invite-cohost' ? 'cohost' : 'speaker' });
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
-
   return (
     <div className="audience">
       <input placeholder="Find a listener by name" value={query} maxLength={48} onChange={(e) => setQuery(e.target.value)} />
@@ -44,9 +45,9 @@ export function AudiencePanel({ room, isHost, listenerCount }: { room: RoomClien
           <li key={l.memberId} data-testid="audience-entry">
             <span>{l.displayName}{l.handRaised ? ' ✋' : ''}</span>
             <span className="audience-actions">
-              <button className="small" onClick={() => void act('invite-speaker', l.memberId)}>Invite to speak</button>
-              {isHost && <button className="small" onClick={() => void act('invite-cohost', l.memberId)}>Invite as co-host</button>}
-              <button className="small danger" onClick={() => void act('remove', l.memberId)}>Remove</button>
+              <button className="small" onClick={() => onAction('invite-speaker', l.memberId)}>Invite to speak</button>
+              {isHost && <button className="small" onClick={() => onAction('invite-cohost', l.memberId)}>Invite as co-host</button>}
+              <button className="small danger" onClick={() => onAction('remove', l.memberId)}>Remove</button>
             </span>
           </li>
         ))}

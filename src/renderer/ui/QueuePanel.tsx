@@ -1,7 +1,7 @@
 // The speaker queue for hosts: raised hands in order with how long each has waited, and the actions
 // to approve, decline or reorder them.
 import type { SpaceSnapshot } from '../../shared/space';
-import { formatDuration } from './format';
+import { formatClock } from './format';
 
 export type QueueAction = 'approve' | 'decline' | 'up' | 'down';
 
@@ -36,7 +36,7 @@ export function QueuePanel({
           <li key={entry.memberId} className="queue-entry" data-testid="queue-entry" data-member-id={entry.memberId}>
             <span className="queue-position">{entry.position}</span>
             <span className="queue-name">{entry.displayName}</span>
-            <span className="queue-wait" title="Waiting for">{formatDuration(serverNow - entry.raisedAt)}</span>
+            <span className="queue-wait" title="Waiting for">{formatClock((serverNow - entry.raisedAt) / 1000)}</span>
             {entry.micCheck && (
               <span className={`mic-badge mic-${entry.micCheck.quality}`} data-testid="mic-badge" title={entry.micCheck.summary}>
                 mic {entry.micCheck.quality}

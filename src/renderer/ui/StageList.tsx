@@ -3,7 +3,7 @@
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
 import { can, type RequestType } from '../../shared/protocol';
 import type { Role } from '../../shared/roles';
-import { formatDuration } from './format';
+import { formatClock } from './format';
 
 const ROLE_LABEL = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker', listener: 'Listener' } as const;
 
@@ -80,7 +80,7 @@ export function StageList({
             {m.memberId === selfId ? ' (you)' : ''}
           </span>
           <span className={`role role-${m.role}`}>{ROLE_LABEL[m.role]}</span>
-          {talk && <span className="talk-time" title="Talk time">{formatDuration(talk[m.memberId] ?? 0)}</span>}
+          {talk && <span className="talk-time" title="Talk time">{formatClock((talk[m.memberId] ?? 0) / 1000)}</span>}
           <span className="stage-state" data-testid="stage-state">{stateLabel(m, speaking.has(m.memberId))}</span>
           {onAction && selfId && (
             <span className="stage-actions">

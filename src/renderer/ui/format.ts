@@ -1,8 +1,8 @@
-// Small formatting helpers for times shown to people.
+// How times read to people, everywhere in the studio and on the listener page.
 
-/** 75_000 → "1:15"; 3_725_000 → "1:02:05". */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
+/** Elapsed time as a clock: 75 → "1:15"; 3725 → "1:02:05". Takes seconds (divide ms by 1000). */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = String(s % 60).padStart(2, '0');

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ProtocolError } from '../../shared/errors.js';
 import type { Access } from '../../shared/access.js';
 import type { RequestData, RequestType, REQUESTS } from '../../shared/protocol.js';
+import type { SignedInAccount } from '../../shared/protocol/accounts.js';
 import type { Logger } from '../logger.js';
 import type { Member, PushEvent } from '../Member.js';
 import type { Sfu } from '../Sfu.js';
@@ -21,6 +22,10 @@ export interface BaseContext {
   attach(space: Space, member: Member, attachment: number): void;
   /** Forgets the joined member (after leave). */
   detach(): void;
+  /** The account this connection is signed in to (session cookie, or `account.authenticate`). */
+  account: SignedInAccount | undefined;
+  /** Signs the connection in to an account. */
+  signIn(account: SignedInAccount): void;
   /** Marks the connection greeted (protocol versions agree). */
   greet(client: string | undefined): void;
   /** Closes the connection once this request's answer has gone out. */
@@ -36,6 +41,11 @@ export interface MemberContext {
   member: Member;
 }
 
+/** What an account rule guarantees: the signed-in account. */
+export interface AccountContext {
+  account: SignedInAccount;
+}
+
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /**
@@ -44,7 +54,9 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
  */
 export type Guarantee<A extends Access> = A extends { kind: 'member' }
   ? MemberContext
-  : A extends { kind: 'allOf'; rules: ReadonlyArray<infer R extends Access> }
+  : A extends { kind: 'account' }
+    ? AccountContext
+    : A extends { kind: 'allOf'; rules: ReadonlyArray<infer R extends Access> }
     ? UnionToIntersection<Guarantee<R>>
     : unknown;
 

@@ -1,5 +1,6 @@
 // Every request's handler, keyed by request type: one line per feature. The type below makes the
 // compiler refuse a declared request without a handler.
+import { accountHandlers } from './accounts.js';
 import type { HandlerTable } from './context.js';
 import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
@@ -20,5 +21,6 @@ export const HANDLERS: HandlerTable = {
   ...moderationHandlers,
   ...reactionHandlers,
   ...replayHandlers,
+  ...accountHandlers,
   ...captionHandlers,
 };

@@ -5,6 +5,7 @@ import type { RtpParametersWire } from '../../shared/media.js';
 import { media } from '../../shared/protocol/media.js';
 import { isOnStage } from '../../shared/roles.js';
 import type { Member } from '../Member.js';
+import type { Sfu } from '../Sfu.js';
 import type { Space } from '../Space.js';
 import { DONE, handlersFor, mediaCall } from './context.js';
 
@@ -24,25 +25,60 @@ async function setPaused(space: Space, member: Member, producerId: string, pause
   return DONE;
 }
 
-export const mediaHandlers = handlersFor(media, {
-  async 'transport.create'({ sfu, space, member, mediaLost }, { direction }) {
-    if (direction === 'send' && !isOnStage(member.role)) {
-      throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
-    }
-    if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
-    // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
-    const transport = await mediaCall('creating the transport', () =>
-      sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
-    );
-    transport.appData.direction = direction;
-    member.transports.set(transport.id, transport);
-    transport.observer.once('close', () => member.transports.delete(transport.id));
-    return {
+/** Makes a member's transport (`transport.create`, and `space.join` when it is asked to `hear`). */
+export async function createTransport(sfu: Sfu, space: Space, member: Member, direction: 'send' | 'recv', mediaLost: (reason: string) => void) {
+  if (direction === 'send' && !isOnStage(member.role)) {
+    throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
+  }
+  if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
+  // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
+  const transport = await mediaCall('creating the transport', () =>
+    sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
+  );
+  transport.appData.direction = direction;
+  member.transports.set(transport.id, transport);
+  transport.observer.once('close', () => member.transports.delete(transport.id));
+  return {
+    transport,
+    options: {
       id: transport.id,
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters,
-    };
+    },
+  };
+}
+
+/**
+ * Makes a consumer of a producer in the member's Space (`consumer.create`, and `space.join` when it is
+ * asked to `hear`). Paused ones are resumed by the client once its side is ready; `space.join` makes them
+ * playing, since audio has no key frame to wait for and the client's side is made from the same answer.
+ */
+export async function createConsumer(space: Space, member: Member, transport: ms.WebRtcTransport, producerId: string, caps: ms.RtpCapabilities, paused: boolean) {
+  if (transport.appData.direction !== 'recv') throw new ProtocolError('forbidden', 'that transport only sends');
+  if (!space.producers().some((p) => p.producerId === producerId)) {
+    throw new ProtocolError('not_found', `no producer ${producerId} in this space`);
+  }
+  if (!space.router.canConsume({ producerId, rtpCapabilities: caps })) {
+    throw new ProtocolError('media_error', 'your device cannot receive this audio');
+  }
+  const consumer = await mediaCall('creating the consumer', () => transport.consume({ producerId, rtpCapabilities: caps, paused }));
+  member.consumers.set(consumer.id, consumer);
+  consumer.observer.once('close', () => member.consumers.delete(consumer.id));
+  consumer.on('producerclose', () => member.push('consumer.closed', { consumerId: consumer.id }));
+  consumer.on('producerpause', () => member.push('producer.paused', { producerId, paused: true }));
+  consumer.on('producerresume', () => member.push('producer.paused', { producerId, paused: false }));
+  return {
+    consumerId: consumer.id,
+    producerId,
+    kind: 'audio' as const,
+    rtpParameters: consumer.rtpParameters as RtpParametersWire,
+  };
+}
+
+export const mediaHandlers = handlersFor(media, {
+  async 'transport.create'({ sfu, space, member, mediaLost }, { direction }) {
+    return (await createTransport(sfu, space, member, direction, mediaLost)).options;
   },
 
   async 'transport.connect'({ member }, { transportId, dtlsParameters }) {
@@ -78,28 +114,8 @@ export const mediaHandlers = handlersFor(media, {
   },
 
   async 'consumer.create'({ space, member }, { transportId, producerId, rtpCapabilities }) {
-    const transport = transportOf(member, transportId);
-    if (transport.appData.direction !== 'recv') throw new ProtocolError('forbidden', 'that transport only sends');
-    const caps = rtpCapabilities as ms.RtpCapabilities;
-    if (!space.producers().some((p) => p.producerId === producerId)) {
-      throw new ProtocolError('not_found', `no producer ${producerId} in this space`);
-    }
-    if (!space.router.canConsume({ producerId, rtpCapabilities: caps })) {
-      throw new ProtocolError('media_error', 'your device cannot receive this audio');
-    }
     // Created paused, resumed by the client once its side is ready, so no early packets are lost.
-    const consumer = await mediaCall('creating the consumer', () => transport.consume({ producerId, rtpCapabilities: caps, paused: true }));
-    member.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => member.consumers.delete(consumer.id));
-    consumer.on('producerclose', () => member.push('consumer.closed', { consumerId: consumer.id }));
-    consumer.on('producerpause', () => member.push('producer.paused', { producerId, paused: true }));
-    consumer.on('producerresume', () => member.push('producer.paused', { producerId, paused: false }));
-    return {
-      consumerId: consumer.id,
-      producerId,
-      kind: 'audio' as const,
-      rtpParameters: consumer.rtpParameters as RtpParametersWire,
-    };
+    return createConsumer(space, member, transportOf(member, transportId), producerId, rtpCapabilities as ms.RtpCapabilities, true);
   },
 
   async 'consumer.resume'({ member }, { consumerId }) {

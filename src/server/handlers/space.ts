@@ -1,4 +1,5 @@
 // Opening, previewing, joining, resuming, leaving and ending a Space; its settings and invitations.
+import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../../shared/errors.js';
 import type { RtpCapabilitiesWire } from '../../shared/media.js';
 import type { JoinedSpace } from '../../shared/protocol.js';
@@ -6,32 +7,44 @@ import { space as spaceFeature } from '../../shared/protocol/space.js';
 import type { Member } from '../Member.js';
 import type { Space } from '../Space.js';
 import { DONE, handlersFor, type BaseContext } from './context.js';
+import { createConsumer, createTransport } from './media.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
   async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, replay, liveClips }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, replay, liveClips });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({
+      title,
+      hostName,
+      userToken,
+      requestPolicy,
+      captions,
+      replay,
+      liveClips,
+      accountId: ctx.account?.accountId,
+    });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
 
-  async 'space.join'(ctx, { token, displayName, userToken }) {
+  async 'space.join'(ctx, { token, displayName, userToken, hear }) {
     if (ctx.joined && !ctx.joined.member.closed) throw new ProtocolError('already_joined', 'this connection has already joined a space');
     const verified = ctx.sfu.tokens.verify(token, 'join');
     if (!verified.ok) throw new ProtocolError('unauthenticated', verified.reason);
     const { claims } = verified;
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
-    // A host token names its holder; an invitation lets the joiner choose a name.
+    // A host token names its holder; an invitation admits whoever holds it: their account when signed in
+    // (so bans and blocks follow the account into any browser), else the identity their client kept.
     const member = space.membership.join({
-      userId: claims.userId ?? ctx.sfu.identify(userToken, 'user'),
-      displayName: claims.displayName ?? displayName ?? 'Listener',
+      userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
+      displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
       role: claims.role,
       canRequest: claims.canRequest ?? false,
       push: ctx.push,
     });
     ctx.attach(space, member, member.attachment);
     ctx.sfu.captions.of(space.id)?.welcome(member);
-    return joinedAnswer(ctx, space, member);
+    const joined = joinedAnswer(ctx, space, member);
+    return hear ? { ...joined, hearing: await hearing(ctx, space, member, joined.producers, hear.rtpCapabilities) } : joined;
   },
 
   async 'space.preview'(ctx, { token }) {
@@ -84,6 +97,31 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     return space.membership.findListeners(query, limit);
   },
 });
+
+/**
+ * The receiving side of a join, made in the same answer: a receive transport and a playing consumer of
+ * each producer. The member has joined whatever happens here: if the media cannot be made, the answer
+ * goes without it and the client sets it up with its own requests.
+ */
+async function hearing(ctx: BaseContext, space: Space, member: Member, producers: JoinedSpace['producers'], rtpCapabilities: RtpCapabilitiesWire): Promise<JoinedSpace['hearing']> {
+  let transport: Awaited<ReturnType<typeof createTransport>> | undefined;
+  try {
+    transport = await createTransport(ctx.sfu, space, member, 'recv', (reason) => ctx.mediaLost(reason));
+    const made = transport;
+    const consumers = await Promise.all(
+      producers.map(async (p) => ({
+        ...(await createConsumer(space, member, made.transport, p.producerId, rtpCapabilities as ms.RtpCapabilities, false)),
+        memberId: p.memberId,
+        displayName: p.displayName,
+      })),
+    );
+    return { transport: transport.options, consumers };
+  } catch (error) {
+    ctx.logger.warn('could not make the joining member\'s receiving media; the client will', { memberId: member.id, error });
+    transport?.transport.close();
+    return undefined;
+  }
+}
 
 /** What a member needs on entering; `lastStageSeq` (on resume) asks for the Stage changes they missed. */
 function joinedAnswer(ctx: BaseContext, space: Space, member: Member, lastStageSeq?: number): JoinedSpace {

@@ -8,4 +8,5 @@ export { media } from './media.js';
 export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
 export { replay } from './replay.js';
+export { accounts } from './accounts.js';
 export { captions } from './captions.js';

@@ -3,19 +3,18 @@ import { z } from 'zod';
 
 export const Id = z.string().min(1).max(64);
 
-export const DisplayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a name is required')
-  .max(48, 'a name has at most 48 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a name cannot hold control characters');
+/** One line of text a person typed: trimmed, not empty, bounded, no control characters. */
+function lineOfText(what: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} has at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} cannot hold control characters`);
+}
 
-export const SpaceTitleSchema = z
-  .string()
-  .trim()
-  .min(1, 'a title is required')
-  .max(120, 'a title has at most 120 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'a title cannot hold control characters');
+export const DisplayNameSchema = lineOfText('a name', 48);
+export const SpaceTitleSchema = lineOfText('a title', 120);
 
 /** The data of a request that acts on one person in the Space. */
 export const MemberTarget = z.strictObject({ memberId: Id });

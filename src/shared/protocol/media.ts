@@ -15,6 +15,14 @@ export const ProducerInfoSchema = z.object({
 
 const ProducerTarget = z.strictObject({ producerId: Id });
 
+/** A consumer the server made: what the client needs to receive it. */
+export const ConsumerSchema = z.object({
+  consumerId: z.string(),
+  producerId: z.string(),
+  kind: z.literal('audio'),
+  rtpParameters: RtpParametersSchema,
+});
+
 export const media = feature({
   requests: {
     'transport.create': request({
@@ -41,12 +49,7 @@ export const media = feature({
     /** Ask to hear a producer; the consumer is created paused and resumed by `consumer.resume`. */
     'consumer.create': request({
       data: z.strictObject({ transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilitiesSchema }),
-      reply: z.object({
-        consumerId: z.string(),
-        producerId: z.string(),
-        kind: z.literal('audio'),
-        rtpParameters: RtpParametersSchema,
-      }),
+      reply: ConsumerSchema,
       access: EVERY_MEMBER,
     }),
     'consumer.resume': request({ data: z.strictObject({ consumerId: Id }), reply: Done, access: EVERY_MEMBER }),

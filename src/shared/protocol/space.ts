@@ -2,12 +2,12 @@
 // invitations, and the state each member is sent.
 import { z } from 'zod';
 import { ANYONE, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
-import { RtpCapabilitiesSchema } from '../media.js';
+import { RtpCapabilitiesSchema, TransportOptionsSchema } from '../media.js';
 import { RequestPolicySchema, RoleSchema, SpaceSnapshotSchema } from '../space.js';
 import { CaptionStateSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { DisplayNameSchema, Done, NoData, SpaceTitleSchema } from './fields.js';
-import { ProducerInfoSchema } from './media.js';
+import { ConsumerSchema, ProducerInfoSchema } from './media.js';
 import { StageChangeSchema } from './stage.js';
 
 /** What joining (or resuming) answers: who you are in the Space and what you need to hear it. */
@@ -31,6 +31,14 @@ export const JoinedSpaceSchema = z.object({
   userToken: z.string(),
   /** Where live captions stand for this member. */
   captions: CaptionStateSchema,
+  /**
+   * When the join asked to `hear`: a receive transport and a consumer of each producer on the Stage,
+   * already playing, so the first audio is one round trip away. Absent if they could not be made; the
+   * client then sets them up itself.
+   */
+  hearing: z
+    .object({ transport: TransportOptionsSchema, consumers: z.array(ConsumerSchema.extend({ memberId: z.string(), displayName: z.string() })) })
+    .optional(),
 });
 
 const Token = z.string().min(1).max(4096);
@@ -63,6 +71,8 @@ export const space = feature({
         displayName: DisplayNameSchema.optional(),
         /** Identity from an earlier join (kept by the client), so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
+        /** The client's device is loaded (from `space.preview`): answer with its receiving media ready. */
+        hear: z.strictObject({ rtpCapabilities: RtpCapabilitiesSchema }).optional(),
       }),
       reply: JoinedSpaceSchema,
       access: ANYONE,

@@ -12,7 +12,8 @@ import {
   type RecordingSummary,
 } from '../../../shared/recording.js';
 import { exportRecording } from './export.js';
-import { RecordingError, type RecordingService } from './RecordingService.js';
+import { RecordingError } from './RecordingError.js';
+import type { RecordingService } from './RecordingService.js';
 
 const EventsSchema = z.object({ events: z.array(TimelineEventInputSchema).max(2000) });
 

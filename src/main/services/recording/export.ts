@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExportSchema, type Chapter, type ExportRequest, type ExportResult, type RecordingManifest } from '../../../shared/recording.js';
-import { RecordingError, type RecordingService } from './RecordingService.js';
+import { RecordingError } from './RecordingError.js';
+import type { RecordingLibrary } from './RecordingLibrary.js';
 import { Pcm24Writer, readFloatFrames } from './wav.js';
 
 /** "h:mm:ss.mmm" for people and JSON. */
@@ -51,17 +52,17 @@ function fileStem(name: string, taken: Set<string>): string {
 }
 
 /** Writes an export; `request` is validated here (it may come straight from the renderer). */
-export async function exportRecording(service: RecordingService, id: string, request: ExportRequest | unknown): Promise<ExportResult> {
+export async function exportRecording(library: Pick<RecordingLibrary, 'get' | 'dirOf'>, id: string, request: ExportRequest | unknown): Promise<ExportResult> {
   const parsed = ExportSchema.safeParse(request);
   if (!parsed.success) throw new RecordingError(`export: ${parsed.error.issues[0]!.message}`);
-  const manifest = await service.get(id);
+  const manifest = await library.get(id);
   const rate = manifest.sampleRate;
   const start = Math.min(parsed.data.start ?? 0, manifest.durationSec);
   const end = Math.min(parsed.data.end ?? manifest.durationSec, manifest.durationSec);
   if (!(end > start)) throw new RecordingError('export: the end must come after the start');
   const from = Math.round(start * rate);
   const to = Math.round(end * rate);
-  const dir = join(service.dirOf(id), 'exports', `${clockText(start).replace(/[:.]/g, '-')}_to_${clockText(end).replace(/[:.]/g, '-')}`);
+  const dir = join(library.dirOf(id), 'exports', `${clockText(start).replace(/[:.]/g, '-')}_to_${clockText(end).replace(/[:.]/g, '-')}`);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const taken = new Set<string>(['mix']);
@@ -69,7 +70,7 @@ export async function exportRecording(service: RecordingService, id: string, req
   for (const track of tracks) {
     const file = `${track.kind === 'mix' ? 'mix' : fileStem(track.name, taken)}.wav`;
     const writer = await Pcm24Writer.create(join(dir, file), rate);
-    for await (const piece of readFloatFrames(join(service.dirOf(id), track.file), from, to)) await writer.write(piece);
+    for await (const piece of readFloatFrames(join(library.dirOf(id), track.file), from, to)) await writer.write(piece);
     await writer.close();
     files.push(file);
   }

@@ -5,17 +5,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type RouteHandler } from '../../../server/server.js';
+import type { BridgeGuard } from '../../bridge-guard.js';
 import type { RecordingCommands } from './RecordingCommands.js';
-import { RecordingError, type RecordingService } from './RecordingService.js';
+import { RecordingError } from './RecordingError.js';
+import type { RecordingLibrary } from './RecordingLibrary.js';
 
 const MAX_JSON_BYTES = 512 * 1024;
 /** 250 ms of 16 tracks is ~770 kB; leave room for a backlog after a stall. */
 const MAX_AUDIO_BYTES = 16 * 1024 * 1024;
-
-function isLoopback(req: IncomingMessage): boolean {
-  const address = req.socket.remoteAddress ?? '';
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   let size = 0;
@@ -64,16 +61,13 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string)
 const FILE_ROUTE = /^\/api\/studio\/recordings\/([^/]+)\/files\/([^/]+)$/;
 
 /** Track files for the player; both runtimes mount this. */
-export function recordingFileRoutes(service: RecordingService): RouteHandler {
+export function recordingFileRoutes(library: Pick<RecordingLibrary, 'trackPath'>, guard: BridgeGuard): RouteHandler {
   return async (req, res, url) => {
     const m = FILE_ROUTE.exec(url.pathname);
     if (!m || req.method !== 'GET') return false;
-    if (!isLoopback(req)) {
-      sendJson(res, 403, { error: 'the studio API answers on loopback only' });
-      return true;
-    }
+    if (guard.refuse(req, res)) return true;
     try {
-      await sendFile(req, res, await service.trackPath(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)));
+      await sendFile(req, res, await library.trackPath(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)));
     } catch (error) {
       sendJson(res, 404, { error: (error as Error).message });
     }
@@ -82,14 +76,11 @@ export function recordingFileRoutes(service: RecordingService): RouteHandler {
 }
 
 /** The recording commands over HTTP, for the browser studio. */
-export function recordingRoutes(commands: RecordingCommands): RouteHandler {
+export function recordingRoutes(commands: RecordingCommands, guard: BridgeGuard): RouteHandler {
   return async (req, res, url) => {
     const path = url.pathname;
     if (!path.startsWith('/api/studio/recording')) return false;
-    if (!isLoopback(req)) {
-      sendJson(res, 403, { error: 'the studio API answers on loopback only' });
-      return true;
-    }
+    if (guard.refuse(req, res)) return true;
     const route = `${req.method} ${path}`;
     const one = /^\/api\/studio\/recordings\/([^/]+)(\/export)?$/.exec(path);
     try {

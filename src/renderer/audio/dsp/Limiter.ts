@@ -1,5 +1,6 @@
 // Brick-wall limiter: a short look-ahead lets the gain come down smoothly *before* a peak arrives, so the
-// output never exceeds the ceiling and never hard-clips.
+// output never exceeds the ceiling and never hard-clips. Stereo is limited linked: one gain from the
+// louder channel, so a peak on one side does not shift the image.
 import { dbToGain, gainToDb, timeCoefficient, type AudioStage } from './decibels';
 
 export interface LimiterParams {
@@ -14,8 +15,8 @@ const LOOKAHEAD_MS = 1.5;
 export class Limiter implements AudioStage {
   readonly #sampleRate: number;
   readonly #lookahead: number;
-  /** The audio, delayed by the look-ahead (ring buffer). */
-  readonly #delay: Float32Array;
+  /** The audio of each channel, delayed by the look-ahead (ring buffers). */
+  readonly #delays: Float32Array[] = [];
   #delayIndex = 0;
   /** Required gains of the last lookahead+1 samples, as a monotonic queue of (gain, sample number). */
   readonly #minGains: Float64Array;
@@ -37,7 +38,6 @@ export class Limiter implements AudioStage {
   constructor(sampleRate: number, params: LimiterParams) {
     this.#sampleRate = sampleRate;
     this.#lookahead = Math.max(1, Math.round((LOOKAHEAD_MS / 1000) * sampleRate));
-    this.#delay = new Float32Array(this.#lookahead);
     const queue = this.#lookahead + 2;
     this.#minGains = new Float64Array(queue);
     this.#minTimes = new Float64Array(queue);
@@ -62,12 +62,24 @@ export class Limiter implements AudioStage {
   }
 
   process(block: Float32Array): void {
+    this.processChannels([block]);
+  }
+
+  /** Limits the channels of one block together, in place (all the same length). */
+  processChannels(channels: readonly Float32Array[]): void {
+    while (this.#delays.length < channels.length) this.#delays.push(new Float32Array(this.#lookahead));
+    const delays = this.#delays;
+    const block = channels[0]!;
     const L = this.#lookahead;
     const size = this.#minGains.length;
     const ceiling = this.#ceiling;
     for (let i = 0; i < block.length; i++) {
-      const x = block[i]!;
-      const a = x < 0 ? -x : x;
+      let a = 0;
+      for (const channel of channels) {
+        const x = channel[i]!;
+        const m = x < 0 ? -x : x;
+        if (m > a) a = m;
+      }
       const required = a > ceiling ? ceiling / a : 1;
       const n = this.#sampleNumber++;
       // Sliding minimum of the required gain over the last L+1 samples.
@@ -88,14 +100,17 @@ export class Limiter implements AudioStage {
       this.#box[this.#boxIndex] = this.#held;
       this.#boxIndex = this.#boxIndex + 1 === L ? 0 : this.#boxIndex + 1;
       const gain = this.#boxSum / L;
-      const delayed = this.#delay[this.#delayIndex]!;
-      this.#delay[this.#delayIndex] = x;
+      for (let c = 0; c < channels.length; c++) {
+        const delay = delays[c]!;
+        const delayed = delay[this.#delayIndex]!;
+        delay[this.#delayIndex] = channels[c]![i]!;
+        let y = delayed * gain;
+        // Guards only against rounding in the running sum; the ramp above already keeps |y| ≤ ceiling.
+        if (y > ceiling) y = ceiling;
+        else if (y < -ceiling) y = -ceiling;
+        channels[c]![i] = y;
+      }
       this.#delayIndex = this.#delayIndex + 1 === L ? 0 : this.#delayIndex + 1;
-      let y = delayed * gain;
-      // Guards only against rounding in the running sum; the ramp above already keeps |y| ≤ ceiling.
-      if (y > ceiling) y = ceiling;
-      else if (y < -ceiling) y = -ceiling;
-      block[i] = y;
       this.#gain = gain;
     }
     // Re-sum now and then so floating-point drift in the running sum cannot accumulate.
@@ -107,7 +122,7 @@ export class Limiter implements AudioStage {
   }
 
   reset(): void {
-    this.#delay.fill(0);
+    for (const delay of this.#delays) delay.fill(0);
     this.#box.fill(1);
     this.#boxSum = this.#lookahead;
     this.#held = 1;

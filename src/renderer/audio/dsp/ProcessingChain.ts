@@ -1,6 +1,6 @@
-// The console's pure-TypeScript stages in the host's order, each with its bypass. Noise suppression is
-// RNNoise (WebAssembly, its own AudioWorklet), so the engine runs the chain in segments around it;
-// the voice gate runs in a node of its own after the chain, because the voice detector listens before it.
+// The console's pure-TypeScript stages, each with its bypass. Noise suppression is RNNoise (WebAssembly,
+// the NoiseSuppressor stage), which SendPath places where the host's order puts it; the voice gate runs
+// after the chain, because the voice detector listens before it.
 import type { ChainSettings, StageId } from '../../../shared/console-settings';
 import { Compressor } from './Compressor';
 import type { AudioStage } from './decibels';
@@ -19,16 +19,6 @@ export interface ChainActivity {
   compressorReductionDb: number;
   limiterReductionDb: number;
   voiceGateGainDb: number;
-}
-
-/**
- * Splits the host's order at RNNoise: the local stages before it and after it. The engine always has both
- * segments and patches RNNoise between them (or not), so reordering never rebuilds the audio graph.
- */
-export function segmentsAround(order: readonly StageId[]): [LocalStageId[], LocalStageId[]] {
-  const at = order.indexOf('noiseSuppression');
-  const local = (ids: readonly StageId[]) => ids.filter((id): id is Exclude<StageId, 'noiseSuppression'> => id !== 'noiseSuppression');
-  return at < 0 ? [local(order), []] : [local(order.slice(0, at)), local(order.slice(at + 1))];
 }
 
 export class ProcessingChain {

@@ -1,15 +1,6 @@
-// Decibel conversions and smoothing coefficients shared by every DSP core. No DOM, no Web Audio.
-
-/** The floor every level reading is clamped to: quieter than any real microphone. */
-export const SILENCE_DB = -100;
-
-export function dbToGain(db: number): number {
-  return Math.pow(10, db / 20);
-}
-
-export function gainToDb(gain: number): number {
-  return gain > 0 ? Math.max(SILENCE_DB, 20 * Math.log10(gain)) : SILENCE_DB;
-}
+// Smoothing coefficients and the stage interface shared by every DSP core. No DOM, no Web Audio.
+// The dB conversions are src/shared/decibels.ts (the mic check needs them too); the cores import them here.
+export { dbToGain, gainToDb, SILENCE_DB } from '../../../shared/decibels';
 
 /** One-pole smoothing coefficient that covers ~63 % of a step in `ms` milliseconds. */
 export function timeCoefficient(ms: number, sampleRate: number): number {

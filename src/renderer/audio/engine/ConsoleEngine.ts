@@ -2,29 +2,31 @@
 // activity, monitoring, and the processed track that goes to the Stage. A plain class with typed events;
 // React only renders what it reports.
 //
-//   mic → head ─┬─ input meter
-//               └─ chain A → [RNNoise] → chain B → tail ─┬─ voice detector
-//                                                        └─ voice gate → send gate ─┬─ processed meter
-//                                                                                   ├─ Stage (processed track)
-//                                                                                   └─ monitor → output device
-import { RnnoiseWorkletNode, loadRnnoise } from '@sapphi-red/web-noise-suppressor';
-import rnnoiseWorkletUrl from '@sapphi-red/web-noise-suppressor/rnnoiseWorklet.js?url';
+//   mic ─┬─ (Web Audio) head → input meter
+//        └─ SendChain worker: [to 48 kHz] → chain in the host's order, RNNoise where it sits ─┬─ voice track → voice detector
+//           (music mode: stereo, limiter only)                        → voice gate → talk gate ─┴─ processed track ─┬─ Stage
+//                                                                                                  (Web Audio) ─┬─ processed meter
+//                                                                                                               └─ monitor → output device
+// The chain runs on the capture's own 10 ms blocks in a worker, not in Web Audio, so the track the Stage
+// receives is as prompt and as even as the microphone's (see SendChain).
+import { loadRnnoise } from '@sapphi-red/web-noise-suppressor';
 import rnnoiseWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise.wasm?url';
 import rnnoiseSimdWasmUrl from '@sapphi-red/web-noise-suppressor/rnnoise_simd.wasm?url';
 import {
   BROWSER_PROCESSING_FOR,
+  browserProcessingOf,
   type BrowserProcessing,
   type ChainSettings,
   type ConsoleSettings,
 } from '../../../shared/console-settings';
 import { TypedEmitter } from '../../../shared/TypedEmitter';
-import { segmentsAround, type ChainActivity, type LocalStageId } from '../dsp/ProcessingChain';
-import chainWorkletUrl from './console-chain.worklet.ts?worker&url';
-import meterWorkletUrl from './console-meter.worklet.ts?worker&url';
+import type { ChainActivity } from '../dsp/ProcessingChain';
+import type { SendPathSettings } from '../dsp/SendPath';
+import { connectMeter, loadMeterWorklet, MeterTap } from '../meter/MeterTap';
 import { AudioDevices, MicrophoneInput, type AudioDevice, type DeviceLists, type MediaDevicesLike } from './devices';
-import type { ChainCommand, ChainProcessorOptions, ChainReport, MeterProcessorOptions } from './messages';
-import { MeterTap } from './MeterTap';
+import type { ChainReport } from './messages';
 import { RemoteSpeakers } from './RemoteSpeakers';
+import { SendChain } from './SendChain';
 import { VoiceDetector } from './voice';
 
 export type ConsoleEngineEvents = {
@@ -37,6 +39,9 @@ export type ConsoleEngineEvents = {
   activity: [activity: ChainActivity];
   speaking: [speaking: boolean];
 };
+
+/** The host's own meters: a reading every 20 ms, with loudness. */
+const CONSOLE_METER = { loudness: true, periodMs: 20 } as const;
 
 /** AudioContext with the output-device API Chromium has (not yet in TypeScript's DOM lib). */
 type SinkableContext = AudioContext & { setSinkId?(id: string): Promise<void> };
@@ -53,19 +58,15 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
   readonly speakingLog: Array<{ speaking: boolean; time: number }> = [];
   #settings: ConsoleSettings;
   #activity: ChainActivity = { gateOpen: true, gateGainDb: 0, compressorReductionDb: 0, limiterReductionDb: 0, voiceGateGainDb: 0 };
-  /** Audio-thread cost of the chain segments, ms per second of audio, by segment. */
-  readonly #load = new Map<string, number>();
+  /** The chain worker's latest report (cost, delay, what the microphone delivers). */
+  #report: ChainReport | undefined;
   #source: MediaStreamAudioSourceNode | undefined;
   readonly #head: GainNode;
-  readonly #tail: GainNode;
-  readonly #sendGate: GainNode;
   readonly #monitor: GainNode;
-  readonly #send: MediaStreamAudioDestinationNode;
-  readonly #voiceTap: MediaStreamAudioDestinationNode;
-  #segments: [AudioWorkletNode, AudioWorkletNode] | undefined;
-  #voiceGate: AudioWorkletNode | undefined;
-  #rnnoise: RnnoiseWorkletNode | undefined;
-  #rnnoisePatched = false;
+  /** Runs the chain and makes the processed track (see SendChain). */
+  readonly #chain: SendChain;
+  /** RNNoise's .wasm, fetched the first time noise suppression is wanted. */
+  #rnnoise: Promise<void> | undefined;
   #outputId = '';
   #muted = false;
   #pushToTalkHeld = false;
@@ -83,7 +84,7 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
         void this.setOutput(undefined);
       }
     });
-    this.microphone = new MicrophoneInput(this.devices, media, settings.browser);
+    this.microphone = new MicrophoneInput(this.devices, media, browserProcessingOf(settings), settings.musicMode ? 2 : 1);
     this.microphone.on('stream', (stream, device) => {
       this.#connectSource(stream);
       this.safeEmit('input', device);
@@ -94,16 +95,14 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.remotes = new RemoteSpeakers(this.context, () => this.#outputId);
     const c = this.context;
     this.#head = c.createGain();
-    this.#tail = c.createGain();
-    this.#sendGate = c.createGain();
     this.#monitor = c.createGain();
     this.#monitor.gain.value = 0;
-    this.#send = c.createMediaStreamDestination();
-    this.#send.channelCount = 1;
-    this.#voiceTap = c.createMediaStreamDestination();
+    this.#chain = new SendChain(this.#sendPathSettings(settings));
+    this.#chain.on('report', (report) => this.#onReport(report));
+    this.#chain.on('error', (message) => this.safeEmit('notice', message));
     this.voice.on('speaking', (speaking, time) => {
       this.speakingLog.push({ speaking, time });
-      if (this.#settings.voiceGate) this.#postVoiceGate(speaking);
+      if (this.#settings.voiceGate && !this.#settings.musicMode) this.#postVoiceGate(speaking);
       this.safeEmit('speaking', speaking);
     });
     this.voice.on('error', (message) => this.safeEmit('notice', message));
@@ -117,16 +116,21 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
   }
   /** What leaves the chain: the track the Stage (and a recording) receives. It never changes. */
   get processedTrack(): MediaStreamTrack {
-    return this.#send.stream.getAudioTracks()[0]!;
+    return this.#chain.track;
   }
   get outputDeviceId(): string {
     return this.#outputId;
   }
-  /** Audio-thread time the chain takes, as a share of real time; coarse (the worklet clock ticks in ms). */
+  /** Time the chain takes, as a share of real time. */
   get chainLoad(): number {
-    let ms = 0;
-    for (const v of this.#load.values()) ms += v;
-    return ms / 1000;
+    return (this.#report?.loadMsPerSecond ?? 0) / 1000;
+  }
+
+  /** From capture to the processed track, ms (median and worst over the last 50 ms), and what the
+   * microphone delivers; undefined until the chain has run. */
+  get chainDelay(): { medianMs: number; maxMs: number; inputRate: number; inputChannels: number } | undefined {
+    const r = this.#report;
+    return r && { medianMs: r.delayMs.median, maxMs: r.delayMs.max, inputRate: r.inputRate, inputChannels: r.inputChannels };
   }
 
   /** Builds the graph and opens a microphone; call once, after a user gesture if possible. */
@@ -134,30 +138,11 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     if (this.#started) throw new Error('the console is already started');
     this.#started = true;
     const c = this.context;
-    await Promise.all([c.audioWorklet.addModule(chainWorkletUrl), c.audioWorklet.addModule(meterWorkletUrl)]);
-    const [before, after] = segmentsAround(this.#settings.chain.order);
-    const segment = (stages: LocalStageId[]) => {
-      const processorOptions: ChainProcessorOptions = { settings: this.#settings.chain, stages };
-      const node = new AudioWorkletNode(c, 'hostline-console-chain', {
-        channelCount: 1,
-        channelCountMode: 'explicit',
-        outputChannelCount: [1],
-        processorOptions,
-      });
-      node.port.onmessage = (event: MessageEvent<ChainReport>) => this.#onReport(node, event.data);
-      return node;
-    };
-    this.#segments = [segment(before), segment(after)];
-    this.#voiceGate = segment(['voiceGate']);
-    this.#head.connect(this.#segments[0]);
-    this.#segments[0].connect(this.#segments[1]);
-    this.#segments[1].connect(this.#tail);
-    this.#tail.connect(this.#voiceGate).connect(this.#sendGate);
-    this.#tail.connect(this.#voiceTap);
-    this.#sendGate.connect(this.#send);
-    this.#sendGate.connect(this.#monitor).connect(c.destination);
-    this.#meter(this.#head, this.inputMeter);
-    this.#meter(this.#sendGate, this.processedMeter);
+    await loadMeterWorklet(c);
+    const processed = c.createMediaStreamSource(new MediaStream([this.#chain.track]));
+    processed.connect(this.#monitor).connect(c.destination);
+    connectMeter(this.#head, this.inputMeter, CONSOLE_METER);
+    connectMeter(processed, this.processedMeter, CONSOLE_METER);
     this.#applyTalkGate();
     this.#applyMonitor();
     await this.devices.refresh();
@@ -166,7 +151,7 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     await c.resume();
     await this.devices.refresh();
     await this.#applyNoiseSuppression();
-    void this.voice.start(c, this.#voiceTap.stream);
+    void this.voice.start(c, new MediaStream([this.#chain.voiceTrack]));
   }
 
   /** Applies new console settings: chain order, parameters, bypasses, browser processing, monitor. */
@@ -175,9 +160,13 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.#settings = next;
     // Tell the view first: a reopened microphone or a loading RNNoise must not make a toggle feel stuck.
     this.safeEmit('settings', next);
-    this.#postChain(next.chain);
-    if (JSON.stringify(previous.browser) !== JSON.stringify(next.browser)) await this.microphone.setBrowserProcessing(next.browser);
-    if (!next.voiceGate) this.#postVoiceGate(true);
+    this.#chain.configure(this.#sendPathSettings(next));
+    const browser = browserProcessingOf(next);
+    if (JSON.stringify(browserProcessingOf(previous)) !== JSON.stringify(browser) || previous.musicMode !== next.musicMode) {
+      await this.microphone.setBrowserProcessing(browser, next.musicMode ? 2 : 1);
+    }
+    // Music is not speech: the voice gate would close on it.
+    if (!next.voiceGate || next.musicMode) this.#postVoiceGate(true);
     else this.#postVoiceGate(this.voice.speaking);
     this.#applyTalkGate();
     this.#applyMonitor();
@@ -196,6 +185,11 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
 
   setBrowserProcessing(browser: BrowserProcessing): Promise<void> {
     return this.configure({ ...this.#settings, browser });
+  }
+
+  /** Music mode: stereo, the browser's processing off, the limiter only (see ConsoleSettings). */
+  setMusicMode(musicMode: boolean): Promise<void> {
+    return this.configure({ ...this.#settings, musicMode });
   }
 
   /** Chooses the microphone (undefined: the system default). */
@@ -231,7 +225,7 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.remotes.close();
     this.microphone.close();
     this.devices.close();
-    this.#rnnoise?.destroy();
+    this.#chain.close();
     await this.context.close();
   }
 
@@ -240,71 +234,34 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.#source?.disconnect();
     this.#source = this.context.createMediaStreamSource(stream);
     this.#source.connect(this.#head);
+    const track = stream.getAudioTracks()[0];
+    if (track) this.#chain.setInput(track);
   }
 
-  #meter(input: AudioNode, tap: MeterTap): void {
-    const processorOptions: MeterProcessorOptions = { loudness: true };
-    const node = new AudioWorkletNode(this.context, 'hostline-console-meter', {
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      outputChannelCount: [1],
-      processorOptions,
-    });
-    tap.listen(node.port);
-    input.connect(node);
-    // A worklet only runs while it is pulled; a muted gain keeps it pulled without making sound.
-    const sink = this.context.createGain();
-    sink.gain.value = 0;
-    node.connect(sink).connect(this.context.destination);
-  }
-
-  #postChain(chain: ChainSettings): void {
-    if (!this.#segments) return;
-    const [before, after] = segmentsAround(chain.order);
-    const post = (node: AudioWorkletNode, stages: LocalStageId[]) =>
-      node.port.postMessage({ type: 'configure', settings: chain, stages } satisfies ChainCommand);
-    post(this.#segments[0], before);
-    post(this.#segments[1], after);
-    if (this.#voiceGate) post(this.#voiceGate, ['voiceGate']);
+  #sendPathSettings(settings: ConsoleSettings): SendPathSettings {
+    return { chain: settings.chain, musicMode: settings.musicMode };
   }
 
   #postVoiceGate(open: boolean): void {
-    this.#voiceGate?.port.postMessage({ type: 'voiceGate', open } satisfies ChainCommand);
+    this.#chain.setVoiceGateOpen(open);
   }
 
+  /** Fetches RNNoise for the chain worker the first time the chain wants it. */
   async #applyNoiseSuppression(): Promise<void> {
-    const wanted = !this.#settings.chain.noiseSuppression.bypass;
-    if (!this.#segments || wanted === this.#rnnoisePatched) return;
-    const [a, b] = this.#segments;
-    if (wanted) {
-      const rnnoise = await this.#loadRnnoise().catch((e: Error) => {
+    if (this.#settings.chain.noiseSuppression.bypass || this.#settings.musicMode) return;
+    this.#rnnoise ??= loadRnnoise({ url: rnnoiseWasmUrl, simdUrl: rnnoiseSimdWasmUrl }).then(
+      (wasm) => this.#chain.loadNoiseSuppressor(wasm),
+      (e: Error) => {
+        this.#rnnoise = undefined;
         this.safeEmit('notice', `Noise suppression is unavailable: ${e.message}`);
-        return undefined;
-      });
-      if (!rnnoise || this.#settings.chain.noiseSuppression.bypass || this.#rnnoisePatched) return;
-      a.disconnect();
-      a.connect(rnnoise).connect(b);
-    } else {
-      a.disconnect();
-      this.#rnnoise?.disconnect();
-      a.connect(b);
-    }
-    this.#rnnoisePatched = wanted;
-  }
-
-  async #loadRnnoise(): Promise<RnnoiseWorkletNode> {
-    if (this.#rnnoise) return this.#rnnoise;
-    const [wasmBinary] = await Promise.all([
-      loadRnnoise({ url: rnnoiseWasmUrl, simdUrl: rnnoiseSimdWasmUrl }),
-      this.context.audioWorklet.addModule(rnnoiseWorkletUrl),
-    ]);
-    this.#rnnoise = new RnnoiseWorkletNode(this.context, { wasmBinary, maxChannels: 1 });
-    return this.#rnnoise;
+      },
+    );
+    await this.#rnnoise;
   }
 
   #applyTalkGate(): void {
-    // 10 ms ramps: instant to the ear, and no click.
-    this.#sendGate.gain.setTargetAtTime(this.talking ? 1 : 0, this.context.currentTime, 0.01);
+    // The chain glides over 10 ms: instant to the ear, and no click.
+    this.#chain.setTalking(this.talking);
   }
 
   #applyMonitor(): void {
@@ -312,19 +269,9 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.#monitor.gain.setTargetAtTime(enabled ? volume : 0, this.context.currentTime, 0.02);
   }
 
-  #onReport(node: AudioWorkletNode, report: ChainReport): void {
-    const segment = node === this.#segments?.[0] ? 'a' : node === this.#segments?.[1] ? 'b' : 'voice';
-    this.#load.set(segment, report.loadMsPerSecond);
-    const a = report.activity;
-    const next = { ...this.#activity };
-    if (report.stages.includes('gate')) {
-      next.gateOpen = a.gateOpen;
-      next.gateGainDb = a.gateGainDb;
-    }
-    if (report.stages.includes('compressor')) next.compressorReductionDb = a.compressorReductionDb;
-    if (report.stages.includes('limiter')) next.limiterReductionDb = a.limiterReductionDb;
-    if (report.stages.includes('voiceGate')) next.voiceGateGainDb = a.voiceGateGainDb;
-    this.#activity = next;
-    if (segment === 'voice') this.safeEmit('activity', next);
+  #onReport(report: ChainReport): void {
+    this.#report = report;
+    this.#activity = report.activity;
+    this.safeEmit('activity', report.activity);
   }
 }

@@ -2,8 +2,7 @@
 // metered, and given a speaking ring and a talk time (measured here, from what arrives).
 import { TypedEmitter } from '../../../shared/TypedEmitter';
 import { SpeakerActivity } from '../dsp/SpeakerActivity';
-import type { MeterProcessorOptions } from './messages';
-import { MeterTap } from './MeterTap';
+import { connectMeter, MeterTap } from '../meter/MeterTap';
 
 export interface RemoteSpeaker {
   /** The member's id on the Stage. */
@@ -18,7 +17,8 @@ type SinkableAudio = HTMLAudioElement & { setSinkId?(id: string): Promise<void> 
 interface Playing extends RemoteSpeaker {
   element: SinkableAudio;
   source: MediaStreamAudioSourceNode;
-  node: AudioWorkletNode;
+  /** Takes the meter off the source. */
+  stopMeter: () => void;
 }
 
 export class RemoteSpeakers extends TypedEmitter<{ changed: [speakers: RemoteSpeaker[]] }> {
@@ -46,18 +46,13 @@ export class RemoteSpeakers extends TypedEmitter<{ changed: [speakers: RemoteSpe
     void element.setSinkId?.(this.#outputId()).catch(() => undefined);
     void element.play().catch(() => undefined);
     const source = this.#context.createMediaStreamSource(stream);
-    const processorOptions: MeterProcessorOptions = { loudness: false };
-    const node = new AudioWorkletNode(this.#context, 'hostline-console-meter', { processorOptions, outputChannelCount: [1] });
     const meter = new MeterTap();
     const activity = new SpeakerActivity();
-    meter.listen(node.port);
     meter.on('reading', (r) => {
       if (activity.reading(r.rmsDb, r.time * 1000)) this.safeEmit('changed', this.list());
     });
-    const sink = this.#context.createGain();
-    sink.gain.value = 0;
-    source.connect(node).connect(sink).connect(this.#context.destination);
-    this.#playing.set(memberId, { memberId, displayName, meter, activity, element, source, node });
+    const stopMeter = connectMeter(source, meter, { loudness: false, periodMs: 20 });
+    this.#playing.set(memberId, { memberId, displayName, meter, activity, element, source, stopMeter });
     this.safeEmit('changed', this.list());
   }
 
@@ -66,8 +61,8 @@ export class RemoteSpeakers extends TypedEmitter<{ changed: [speakers: RemoteSpe
     if (!p) return;
     p.element.pause();
     p.element.srcObject = null;
+    p.stopMeter();
     p.source.disconnect();
-    p.node.disconnect();
     this.#playing.delete(memberId);
     this.safeEmit('changed', this.list());
   }

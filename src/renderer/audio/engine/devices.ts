@@ -63,11 +63,12 @@ export class AudioDevices extends TypedEmitter<{ changed: [DeviceLists] }> {
   }
 }
 
-export function microphoneConstraints(device: AudioDevice | undefined, browser: BrowserProcessing): MediaStreamConstraints {
+/** `channels`: 2 for music mode's stereo (Chromium captures stereo only with its processing off). */
+export function microphoneConstraints(device: AudioDevice | undefined, browser: BrowserProcessing, channels: 1 | 2 = 1): MediaStreamConstraints {
   return {
     audio: {
       ...(device ? { deviceId: { exact: device.deviceId } } : {}),
-      channelCount: 1,
+      channelCount: channels,
       sampleRate: 48000,
       echoCancellation: browser.echoCancellation,
       noiseSuppression: browser.noiseSuppression,
@@ -91,14 +92,16 @@ export class MicrophoneInput extends TypedEmitter<MicrophoneEvents> {
   /** The device asked for; undefined means the system default. */
   #device: AudioDevice | undefined;
   #browser: BrowserProcessing;
+  #channels: 1 | 2 = 1;
   /** Serialises opens so a fallback and a user's choice cannot interleave. */
   #chain: Promise<unknown> = Promise.resolve();
   readonly #offDevices: () => void;
 
-  constructor(devices: AudioDevices, media: MediaDevicesLike, browser: BrowserProcessing) {
+  constructor(devices: AudioDevices, media: MediaDevicesLike, browser: BrowserProcessing, channels: 1 | 2 = 1) {
     super();
     this.#media = media;
     this.#browser = browser;
+    this.#channels = channels;
     this.#offDevices = devices.on('changed', ({ inputs }) => {
       const device = this.#device;
       if (device && !inputs.some((d) => d.deviceId === device.deviceId)) this.#fallBack(device.label);
@@ -120,9 +123,11 @@ export class MicrophoneInput extends TypedEmitter<MicrophoneEvents> {
     return this.#enqueue(() => this.#open(device));
   }
 
-  /** Reopens the same device with the browser's echo cancellation / noise suppression / AGC changed. */
-  setBrowserProcessing(browser: BrowserProcessing): Promise<MediaStream> {
+  /** Reopens the same device with the browser's echo cancellation / noise suppression / AGC changed,
+   * and as mono or stereo. */
+  setBrowserProcessing(browser: BrowserProcessing, channels: 1 | 2 = this.#channels): Promise<MediaStream> {
     this.#browser = browser;
+    this.#channels = channels;
     return this.#enqueue(() => this.#open(this.#device));
   }
 
@@ -139,7 +144,7 @@ export class MicrophoneInput extends TypedEmitter<MicrophoneEvents> {
   }
 
   async #open(device: AudioDevice | undefined): Promise<MediaStream> {
-    const stream = await this.#media.getUserMedia(microphoneConstraints(device, this.#browser));
+    const stream = await this.#media.getUserMedia(microphoneConstraints(device, this.#browser, this.#channels));
     this.#stream?.getTracks().forEach((t) => t.stop());
     this.#stream = stream;
     this.#device = device;

@@ -1,34 +1,36 @@
-// Messages between the console engine (main thread) and its AudioWorklet processors.
-import type { ChainSettings } from '../../../shared/console-settings';
-import type { ChainActivity, LocalStageId } from '../dsp/ProcessingChain';
-import type { PeakRmsReading } from '../dsp/LevelMeter';
+// Messages between the console engine (main thread) and its chain worker (the meters' are in
+// ../meter/messages.ts).
+import type { ChainActivity } from '../dsp/ProcessingChain';
+import type { SendPathSettings } from '../dsp/SendPath';
 
+/** From the console engine to its chain worker. */
 export type ChainCommand =
-  | { type: 'configure'; settings: ChainSettings; stages: LocalStageId[] }
-  | { type: 'voiceGate'; open: boolean };
-
-export interface ChainProcessorOptions {
-  settings: ChainSettings;
-  stages: LocalStageId[];
-}
+  | {
+      type: 'start';
+      /** Where the processed audio goes (the Stage's track) and the voice detector's feed. */
+      send: WritableStream<AudioData>;
+      voice: WritableStream<AudioData>;
+      settings: SendPathSettings;
+    }
+  /** A microphone's frames (a new one replaces the last). */
+  | { type: 'input'; readable: ReadableStream<AudioData> }
+  | { type: 'configure'; settings: SendPathSettings }
+  /** RNNoise's .wasm, sent once, the first time noise suppression is wanted. */
+  | { type: 'noiseSuppressor'; wasm: ArrayBuffer }
+  | { type: 'voiceGate'; open: boolean }
+  | { type: 'talk'; open: boolean };
 
 export interface ChainReport {
   type: 'activity';
-  stages: LocalStageId[];
   activity: ChainActivity;
-  /** Audio-thread ms spent in this segment per second of audio, over the last report period. */
+  /** Worker time spent per second of audio, ms. */
   loadMsPerSecond: number;
+  /** From capture to leaving the chain, ms, over the report period. */
+  delayMs: { median: number; max: number };
+  /** What the microphone delivers. */
+  inputRate: number;
+  inputChannels: number;
 }
 
-export interface MeterReading extends PeakRmsReading {
-  /** Seconds on the AudioContext's clock at the end of the reading period. */
-  time: number;
-  /** Short-term (3 s) and momentary (400 ms) loudness, LUFS; absent on meters without loudness. */
-  shortTermLufs?: number;
-  momentaryLufs?: number;
-}
-
-export interface MeterProcessorOptions {
-  /** Also measure loudness (K-weighting), which the host's own meters need and remote speakers do not. */
-  loudness: boolean;
-}
+/** From the chain worker to the engine. */
+export type ChainEvent = ChainReport | { type: 'error'; message: string };

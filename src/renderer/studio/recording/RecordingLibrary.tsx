@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import type { RecordingManifest, RecordingSummary } from '../../../shared/recording';
 import type { StudioApi } from '../../../shared/studio-api';
-import { bytes, clock, date } from './format';
+import { formatClock } from '../../ui/format';
+import { bytes, date } from './format';
 import { RecordingPlayer } from './RecordingPlayer';
 import './recording.css';
 
@@ -80,7 +81,7 @@ export function RecordingLibrary(props: { studio: StudioApi }) {
                   {r.recovered && <span className="badge-recovered" title="Interrupted by a crash and repaired">recovered</span>}
                 </td>
                 <td>{date(r.startedAt)}</td>
-                <td>{clock(r.durationSec)}</td>
+                <td>{formatClock(r.durationSec)}</td>
                 <td>{r.speakers.join(', ')}</td>
                 <td>{bytes(r.sizeBytes)}</td>
               </tr>

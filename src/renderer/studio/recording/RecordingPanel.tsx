@@ -1,68 +1,35 @@
 // The live recording control: record, pause/resume, marker, stop; length so far and minutes of disk left.
-// The Recorder does the work; this only renders its state and calls it.
+// The Recorder (made by the StudioSession when the host goes live) does the work; this only renders its
+// state and calls it.
 import { useEffect, useState } from 'react';
-import type { Shortcuts } from '../../../shared/console-settings';
 import type { RecordingStatus } from '../../../shared/recording';
 import type { StudioApi } from '../../../shared/studio-api';
-import { Recorder, type RecorderConsole, type RecorderState } from '../../recording/Recorder';
-import type { RoomClient } from '../../room/RoomClient';
-import { actionFor } from '../console/shortcuts';
-import { clock } from './format';
+import { attempt } from '../../attempt';
+import type { Recorder, RecorderState } from '../../recording/Recorder';
+import { formatClock } from '../../ui/format';
 import './recording.css';
 
-declare global {
-  interface Window {
-    /** The show's recorder, for people and tests checking what it does. */
-    hostlineRecorder?: Recorder;
-  }
-}
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-}
-
-export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConsole; room: RoomClient; hostName: string; shortcuts: Shortcuts }) {
-  const { studio, engine, room, hostName, shortcuts } = props;
-  const [recorder] = useState(() => new Recorder(studio, engine, room, hostName));
-  const [state, setState] = useState<RecorderState>('idle');
+export function RecordingPanel(props: { studio: StudioApi; recorder: Recorder; onMarker: () => void }) {
+  const { studio, recorder, onMarker } = props;
+  const [state, setState] = useState<RecorderState>(recorder.state);
   const [status, setStatus] = useState<RecordingStatus>();
-  const [markers, setMarkers] = useState(0);
+  const [markers, setMarkers] = useState(recorder.markers);
   const [message, setMessage] = useState<string>();
 
   useEffect(() => {
-    window.hostlineRecorder = recorder;
     const offs = [
       recorder.on('state', setState),
       recorder.on('status', setStatus),
+      recorder.on('marker', setMarkers),
       recorder.on('stopped', (summary, reason) => {
-        setMessage(reason ? `Recording stopped: ${reason}. What was recorded is saved.` : summary ? `Saved “${summary.title}” (${clock(summary.durationSec)}).` : undefined);
+        setMessage(reason ? `Recording stopped: ${reason}. What was recorded is saved.` : summary ? `Saved “${summary.title}” (${formatClock(summary.durationSec)}).` : undefined);
       }),
       studio.onRecordingStatus(setStatus),
     ];
-    return () => {
-      offs.forEach((off) => off());
-      void recorder.stop();
-    };
+    return () => offs.forEach((off) => off());
   }, [recorder, studio]);
 
-  useEffect(() => {
-    const down = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || e.repeat || actionFor(e, shortcuts) !== 'addMarker') return;
-      recorder.addMarker();
-      if (recorder.state === 'recording' || recorder.state === 'paused') setMarkers((n) => n + 1);
-    };
-    window.addEventListener('keydown', down);
-    return () => window.removeEventListener('keydown', down);
-  }, [recorder, shortcuts]);
-
-  async function run(action: () => Promise<unknown>) {
-    setMessage(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
-  }
+  const run = (action: () => Promise<unknown>) => attempt(action, setMessage);
 
   const active = state === 'recording' || state === 'paused';
   return (
@@ -70,20 +37,14 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
       <h2>Recording</h2>
       <div className="recording-row">
         {!active && (
-          <button className="record-button" data-testid="record-start" disabled={state !== 'idle'} onClick={() => void run(() => recorder.start().then(() => setMarkers(0)))}>
+          <button className="record-button" data-testid="record-start" disabled={state !== 'idle'} onClick={() => void run(() => recorder.start().then(() => setMarkers(recorder.markers)))}>
             <span className="rec-dot" /> {state === 'starting' ? 'Starting…' : 'Record'}
           </button>
         )}
         {state === 'recording' && <button data-testid="record-pause" onClick={() => void run(() => recorder.pause())}>Pause</button>}
         {state === 'paused' && <button data-testid="record-resume" onClick={() => void run(() => recorder.resume())}>Resume</button>}
         {active && (
-          <button
-            data-testid="record-marker"
-            onClick={() => {
-              recorder.addMarker();
-              setMarkers((n) => n + 1);
-            }}
-          >
+          <button data-testid="record-marker" onClick={onMarker}>
             Marker
           </button>
         )}
@@ -95,7 +56,7 @@ export function RecordingPanel(props: { studio: StudioApi; engine: RecorderConso
       </div>
       {active && status && (
         <p className="recording-status" data-testid="record-status">
-          <span className={state === 'recording' ? 'rec-live' : 'rec-paused'}>{state === 'recording' ? '● REC' : 'Ⅱ PAUSED'}</span> {clock(status.seconds)} ·{' '}
+          <span className={state === 'recording' ? 'rec-live' : 'rec-paused'}>{state === 'recording' ? '● REC' : 'Ⅱ PAUSED'}</span> {formatClock(status.seconds)} ·{' '}
           {status.tracks} tracks · {markers} {markers === 1 ? 'marker' : 'markers'}
           {status.minutesLeft !== undefined && <> · disk: {status.minutesLeft > 600 ? `${Math.floor(status.minutesLeft / 60)} h` : `${Math.floor(status.minutesLeft)} min`} left</>}
         </p>

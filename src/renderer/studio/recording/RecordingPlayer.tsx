@@ -4,7 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { speakerSegments, type ExportResult, type RecordingManifest, type RecordingTrack } from '../../../shared/recording';
 import type { StudioApi } from '../../../shared/studio-api';
-import { clock, parseClock } from './format';
+import { formatClock } from '../../ui/format';
+import { parseClock } from './format';
 
 type Listen = 'mix' | 'stems';
 
@@ -34,7 +35,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
   const [solo, setSolo] = useState<Set<number>>(new Set());
   const [muted, setMuted] = useState<Set<number>>(new Set());
   const [trimStart, setTrimStart] = useState('0:00');
-  const [trimEnd, setTrimEnd] = useState(clock(manifest.durationSec));
+  const [trimEnd, setTrimEnd] = useState(formatClock(manifest.durationSec));
   const [stems, setStems] = useState(true);
   const [exported, setExported] = useState<ExportResult>();
   const [exportError, setExportError] = useState<string>();
@@ -123,7 +124,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
     <div className="player" data-testid="player">
       <div className="player-bar">
         <button className="primary" data-testid="player-play" onClick={togglePlay}>{playing ? 'Pause' : 'Play'}</button>
-        <span className="player-time" data-testid="player-time">{clock(position)} / {clock(manifest.durationSec)}</span>
+        <span className="player-time" data-testid="player-time">{formatClock(position)} / {formatClock(manifest.durationSec)}</span>
         <div className="segmented">
           <button className={listen === 'mix' ? 'selected' : ''} data-testid="listen-mix" onClick={() => setListen('mix')}>Mix</button>
           <button className={listen === 'stems' ? 'selected' : ''} data-testid="listen-stems" onClick={() => setListen('stems')}>Tracks</button>
@@ -132,7 +133,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
       <div className="timeline" data-testid="timeline">
         <div className="timeline-ruler" onClick={seekFromLane}>
           {ticks(duration).map((t) => (
-            <span key={t} className="timeline-tick" style={{ left: pct(t) }}>{clock(t)}</span>
+            <span key={t} className="timeline-tick" style={{ left: pct(t) }}>{formatClock(t)}</span>
           ))}
         </div>
         <div className="timeline-row">
@@ -143,7 +144,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
                 key={i}
                 className="marker"
                 data-testid="timeline-marker"
-                title={`${m.label ?? 'Marker'} at ${clock(m.at)}`}
+                title={`${m.label ?? 'Marker'} at ${formatClock(m.at)}`}
                 style={{ left: pct(m.at) }}
                 onClick={(e) => {
                   e.stopPropagation();
@@ -190,7 +191,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
                     key={i}
                     className="segment"
                     data-testid="timeline-segment"
-                    title={`${s.name} ${clock(s.start)}–${clock(s.end)}`}
+                    title={`${s.name} ${formatClock(s.start)}–${formatClock(s.end)}`}
                     style={{ left: pct(s.start), width: pct(s.end - s.start), opacity: t.kind === 'mix' ? 0.35 : undefined }}
                     onClick={(e) => {
                       e.stopPropagation();
@@ -221,7 +222,7 @@ export function RecordingPlayer(props: { studio: StudioApi; manifest: RecordingM
       {exportError && <p className="warning" role="alert">{exportError}</p>}
       {exported && (
         <p className="export-result" data-testid="export-result">
-          {clock(exported.durationSec)} exported to {exported.dir}{'\n'}{exported.files.join('  ')}{'\n'}
+          {formatClock(exported.durationSec)} exported to {exported.dir}{'\n'}{exported.files.join('  ')}{'\n'}
           {exported.chapters.length} chapters
         </p>
       )}

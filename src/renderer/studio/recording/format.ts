@@ -1,13 +1,4 @@
-// How recordings read to people: clock times, sizes, dates.
-
-/** 83.4 → "1:23", 3723 → "1:02:03". */
-export function clock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
+// How recordings read to people: sizes, dates, and clock times typed back in (shown by ui/format.ts).
 
 /** "1:23" / "1:02:03" / "83.5" → seconds; undefined when it does not read as a time. */
 export function parseClock(text: string): number | undefined {

@@ -1,7 +1,7 @@
 // The studio's replay controls: while live, recording on/off, live clips and markers; after the end,
 // the published replay with its link, trim, retention and delete. Rendering only: StudioReplay acts.
 import { useEffect, useState } from 'react';
-import { formatDuration } from '../../ui/format';
+import { formatClock } from '../../ui/format';
 import { parseClock } from '../recording/format';
 import type { StudioReplay, StudioReplayState } from './StudioReplay';
 import '../../replay/replay.css';
@@ -65,7 +65,6 @@ export function ReplayManager({ replay }: { replay: StudioReplay }) {
   const state = useReplayState(replay);
   const [trim, setTrim] = useState('');
   const [days, setDays] = useState('');
-  useEffect(() => replay.follow(), [replay]);
   const info = state.info;
   if (state.deleted) return <section className="card setup" data-testid="replay-manager"><p data-testid="replay-manager-status">The replay and its clips were deleted.</p></section>;
   if (!info) return null;
@@ -76,7 +75,7 @@ export function ReplayManager({ replay }: { replay: StudioReplay }) {
       <h2>Replay</h2>
       <p data-testid="replay-manager-status">
         {info.status === 'published'
-          ? `Published: ${formatDuration(info.durationMs)}, ${retentionText}.`
+          ? `Published: ${formatClock(info.durationMs / 1000)}, ${retentionText}.`
           : info.status === 'failed'
             ? 'The replay could not be published.'
             : 'Publishing the replay…'}
@@ -97,7 +96,7 @@ export function ReplayManager({ replay }: { replay: StudioReplay }) {
           >
             <label className="inline">
               Start the replay at
-              <input data-testid="replay-trim" value={trim} placeholder={formatDuration(info.trimStartMs)} onChange={(e) => setTrim(e.target.value)} />
+              <input data-testid="replay-trim" value={trim} placeholder={formatClock(info.trimStartMs / 1000)} onChange={(e) => setTrim(e.target.value)} />
             </label>
             <button data-testid="replay-trim-apply" disabled={parseClock(trim) === undefined}>Trim</button>
           </form>
