@@ -68,7 +68,7 @@ function buildRecording(startedAt: number): void {
 
 const host = await startStudioHost({
   argv: ['--port', '0', '--workers', '1', '--log-level', 'warn'],
-  env: {},
+  env: { HOSTLINE_DATA_DIR: dir },
   staticDir: 'out/renderer',
   settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
   browserBridge: true,
@@ -82,6 +82,23 @@ try {
   const startedAt = Date.now() - SHOW_MS - 3_600_000;
   buildRecording(startedAt);
   const replays = host.server.sfu.replays;
+  // A replay belongs to a Space the store knows: this one ended an hour ago.
+  await host.server.platform.store.repos.spaces.create(
+    {
+      id: spaceId,
+      title: 'The Analytical Hour: live Q&A',
+      hostUserId: 'ada',
+      status: 'ended',
+      policy: { requestPolicy: 'everyone', maxSpeakers: 10, maxCohosts: 2 },
+      queue: [],
+      talkTimeMs: {},
+      createdAt: startedAt,
+      startedAt,
+      endedAt: startedAt + SHOW_MS,
+      endReason: 'the host ended the space',
+    },
+    Date.now(),
+  );
   await replays.store.saveReplay({
     spaceId,
     title: 'The Analytical Hour: live Q&A',
@@ -124,8 +141,8 @@ try {
   console.log('saved docs/replay-page.png');
 
   const studio = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-  await studio.goto(`${host.server.httpUrl}/`);
-  await studio.locator('[data-testid=mic-select] option').first().waitFor({ state: 'attached', timeout: 15_000 });
+  await studio.goto(host.studioUrl);
+  await studio.locator('[data-testid=mic-select] option:not([value=""])').first().waitFor({ state: 'attached', timeout: 15_000 });
   await studio.getByTestId('host-name').fill('Ada Lovelace');
   await studio.getByTestId('space-title-input').fill('The Analytical Hour: live Q&A');
   await studio.getByTestId('replay-at-start').check();

@@ -57,9 +57,9 @@ describeIfChromium('replays for listeners, in Chromium', () => {
 
   it('the host goes live with Replay on; the guest sees the mark, is approved, and both speak; the host marks and ends', async () => {
     // As tests/support/studio.ts goLive does, but with live captions off (their tests cover them).
-    await host.goto(`${studio.server.httpUrl}/`);
+    await host.goto(studio.studioUrl);
     await eventually(async () => {
-      if ((await host.locator('[data-testid=mic-select] option').count()) === 0) throw new Error('no microphone listed yet');
+      if ((await host.locator('[data-testid=mic-select] option:not([value=""])').count()) === 0) throw new Error('no microphone listed yet');
     }, 15_000);
     await host.getByTestId('host-name').fill('Ada');
     await host.getByTestId('space-title-input').fill('Recorded live');
