@@ -3,10 +3,11 @@
 // then with the ReplayRecorder (stage tap consumers, Ogg writing, flushes): extra CPU of the service's
 // Node process and of the mediasoup worker, and bytes written per hour. (2) Publishing: the packager
 // (ffmpeg mix to Opus/WebM, timeline) on one-hour recordings of 2, 6 and 13 speakers, built from real
-// Opus packets (each speaker talks in turn; between turns their open microphone sends room noise).
+// Opus packets (each speaker talks in turn; between turns their open microphone sends room noise):
+// wall time, and ffmpeg's own CPU seconds (what the wall time comes to on an idle core; ffmpeg runs at nice 10).
 // Run: npm run bench:replay   (BENCH_SPEAKERS, BENCH_SECONDS, BENCH_HOUR_SPEAKERS to change; figures in docs/PERFORMANCE.md)
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../src/server/logger';
@@ -160,16 +161,25 @@ async function publishTimes() {
     const input = manifestBytes(folder);
     const loadBefore = load();
     const started = performance.now();
+    const cpuBefore = childCpuSeconds();
     const master = await packageReplay(folder);
     await publishView(folder, master, 0);
     const seconds = (performance.now() - started) / 1000;
+    const ffmpegCpu = childCpuSeconds() - cpuBefore;
     const share = (100 * seconds * 1000) / HOUR_MS;
     console.log(
-      `  ${String(speakers).padStart(2)} speakers: ${seconds.toFixed(1)} s for ${(HOUR_MS / 60_000).toFixed(0)} min (${share.toFixed(2)} % of the Space's length); ` +
+      `  ${String(speakers).padStart(2)} speakers: ${seconds.toFixed(1)} s for ${(HOUR_MS / 60_000).toFixed(0)} min (${share.toFixed(2)} % of the Space's length), ffmpeg CPU ${ffmpegCpu.toFixed(1)} s; ` +
         `tracks ${(input / 1e6).toFixed(0)} MB → replay ${(statSync(folder.path('replay.webm')).size / 1e6).toFixed(1)} MB · load average before ${loadBefore}`,
     );
     rmSync(folder.dir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds of this process's finished children (ffmpeg): cutime + cstime from /proc/self/stat. */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ", state is field 3; cutime and cstime are fields 16 and 17, in clock ticks (100 Hz).
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 function manifestBytes(folder: RecordingFolder): number {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Before the tests: the Debian packages live captions and their tests need (pocketsphinx and its
-// model, libopus, festival's US voice, espeak-ng), and ffmpeg, which publishes replays and whose
-// ffprobe the replay tests read them with. Installed when missing if we are root on Debian; otherwise
-// the run stops here with the command to run. Never a silent skip.
+// model, libopus, festival's US voice, espeak-ng, and sox, which lays out the tests' speech), and
+// ffmpeg, which publishes replays and whose ffprobe the replay tests read them with. Installed when
+// missing if we are root on Debian; otherwise the run stops here with the command to run. Never a
+// silent skip.
 import { spawnSync } from 'node:child_process';
 
-const PACKAGES = ['libpocketsphinx3', 'libsphinxbase3', 'pocketsphinx-en-us', 'libopus0', 'festival', 'festvox-us-slt-hts', 'espeak-ng', 'ffmpeg'];
+const PACKAGES = ['libpocketsphinx3', 'libsphinxbase3', 'pocketsphinx-en-us', 'libopus0', 'festival', 'festvox-us-slt-hts', 'espeak-ng', 'sox', 'ffmpeg'];
 const installed = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 const missing = PACKAGES.filter((pkg) => !installed(pkg));
 if (missing.length === 0) process.exit(0);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReplayInfo, ReplayTimeline } from '../../src/shared/replay';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually, fakeRoom } from '../support/fakeRoom';
 import { decodeToWav, ffprobe, requireFfmpeg } from '../support/ffmpeg';
 import { beepsOnSchedule, LOW_BAND } from '../support/replayPatterns';
@@ -23,9 +23,6 @@ const CLI = join(import.meta.dirname, '..', '..', 'out', 'main', 'sfu.js');
 const MAX_LOSS_S = 2;
 /** How long the restored Space waits for its members before it ends (and its replay is published). */
 const GRACE_MS = 5000;
-
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 function startService(dataDir: string): Promise<{ child: ChildProcess; httpUrl: string; logs: Array<Record<string, unknown>> }> {
   const child = spawn(process.execPath, [CLI, '--port', '0', '--rtc-port', '0', '--workers', '1', '--grace-ms', String(GRACE_MS), '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -46,7 +43,7 @@ function startService(dataDir: string): Promise<{ child: ChildProcess; httpUrl: 
   });
 }
 
-describeIfChromium('a SIGKILL of the service while it records a replay', () => {
+describe('a SIGKILL of the service while it records a replay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-replay-kill-'));
   const children: ChildProcess[] = [];
   let browser: Browser | undefined;

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
 import type { ReplayInfo, ReplayTimeline } from '../../src/shared/replay';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { decodeToWav, ffprobe, requireFfmpeg } from '../support/ffmpeg';
 import { beepsOnSchedule, HIGH_BAND, HIGH_PATTERN, LOW_BAND, LOW_PATTERN } from '../support/replayPatterns';
 import { bursts, soxSamples } from '../support/sox';
@@ -19,10 +19,7 @@ import { startTestStudio } from '../support/studio';
 import { writeBeepWav } from '../support/wav';
 import { eventually } from '../support/fakeRoom';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
-
-describeIfChromium('replays for listeners, in Chromium', () => {
+describe('replays for listeners, in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-replay-'));
   let studio: StudioHost;
   const browsers: Browser[] = [];
