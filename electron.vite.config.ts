@@ -65,6 +65,8 @@ export default defineConfig({
         input: {
           index: resolve('src/renderer/index.html'),
           listen: resolve('src/renderer/listen.html'),
+          // A replay and a clip, on their own links.
+          replay: resolve('src/renderer/replay.html'),
           // Sign in, sign up, reset, your account, and public profiles at /@handle.
           account: resolve('src/renderer/account.html'),
           // The Space page at /s/<id> (before, during and after) and the directory at /.

@@ -48,6 +48,8 @@ export async function startStudioHost(options: {
   /** Tests: the clock scheduling and reminders run on, and how often the job queue looks for work. */
   clock?: Clock;
   jobPollMs?: number;
+  /** Where the embedded SFU keeps replays for listeners (default $HOSTLINE_REPLAY_DIR, else <data dir>/replays). */
+  replayDir?: string;
   /** Server settings no flag sets (tests point the embedded SFU at their own caption worker build). */
   serverOverrides?: Partial<ServerConfig>;
 }): Promise<StudioHost> {
@@ -57,8 +59,9 @@ export async function startStudioHost(options: {
   config.staticDir ??= options.staticDir;
   // The embedded SFU admits only this studio to create Spaces.
   config.studioKey ??= randomBytes(24).toString('base64url');
-  // Its database (hostline.db) and mail outbox live in the studio's data folder.
+  // Its database (hostline.db), mail outbox and replays live in the studio's data folder.
   config.dataDir ??= defaultDataDir(env);
+  if (options.replayDir !== undefined) config.replayDir ??= options.replayDir;
   const guard = new BridgeGuard();
   const settings = new SettingsService(options.settingsStore);
   const logger = new Logger(config.logLevel, { service: 'hostline-studio' });

@@ -2,6 +2,9 @@
 // the WebSocket layer (Connection) calls it, and integration tests can too.
 import type { types as ms } from 'mediasoup';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -10,6 +13,7 @@ import { Cluster } from './cluster/Cluster.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
 import { newSpaceId, ScheduleService } from './schedule/ScheduleService.js';
+import { ReplayService } from './replay/ReplayService.js';
 import { Space } from './Space.js';
 import { SpaceRecorder } from './SpaceRecorder.js';
 import type { StoredSpace } from './store/repositories/SpaceRepository.js';
@@ -25,6 +29,11 @@ const HOST_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const USER_TOKEN_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 
+/** Where replays live: as configured, else in the data folder; undefined: a temporary folder of this run. */
+export function replayDirOf(config: ServerConfig): string | undefined {
+  return config.replayDir ?? (config.dataDir ? join(config.dataDir, 'replays') : undefined);
+}
+
 export class Sfu {
   readonly config: ServerConfig;
   readonly logger: Logger;
@@ -36,10 +45,14 @@ export class Sfu {
   /** Scheduled Spaces, listings, the Space page and the directory. */
   readonly schedule: ScheduleService;
   readonly captions: CaptionService;
+  /** Recordings for replays, the published replays and their clips. */
+  readonly replays: ReplayService;
   /** This node among the nodes sharing `--redis` (issue 15); undefined for one node alone. */
   cluster: Cluster | undefined;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
+  /** The replay folder made for this run when none is configured, removed at shutdown. */
+  #temporaryReplayRoot: string | undefined;
   /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
   readonly #rescuing = new Set<Space>();
 
@@ -57,6 +70,25 @@ export class Sfu {
     });
     this.moderation = platform.moderation;
     this.schedule = new ScheduleService({ sfu: this, platform, config, logger: logger.child({ component: 'schedule' }) });
+    const configured = replayDirOf(config);
+    // Without a data folder nothing outlives the process: neither do replays.
+    const replayRoot = configured ?? mkdtempSync(join(os.tmpdir(), 'hostline-replays-'));
+    if (!configured) {
+      this.#temporaryReplayRoot = replayRoot;
+      logger.info('replays are kept in a temporary folder until shutdown; set --data-dir or --replay-dir to keep them', { replayRoot });
+    }
+    this.replays = new ReplayService({
+      root: replayRoot,
+      store: platform.store.repos.replays,
+      logger,
+      retentionDays: config.replayRetentionDays,
+      ffmpeg: config.ffmpeg,
+      // The Space's saved captions (final lines, corrections applied, hidden ones left out) go with its replay.
+      captions: async (spaceId) =>
+        (this.captions.store.load(spaceId)?.lines ?? [])
+          .filter((line) => line.final && !line.hidden && line.text.trim())
+          .map((line) => ({ startAt: line.startedAt, endAt: line.endedAt, speaker: line.displayName, text: line.text })),
+    });
     this.captions = new CaptionService(
       {
         engine: config.captionEngine === 'whisper' ? { kind: 'whisper', modelPath: config.captionWhisperModel! } : { kind: 'pocketsphinx' },
@@ -130,6 +162,10 @@ export class Sfu {
       }
     }
     await sfu.#restoreSpaces();
+    // A restored Space's recording carries on in the same files; recordings whose Space is gone are
+    // finished from what was kept and published in the background.
+    for (const space of sfu.spaces()) await sfu.replays.resume(space);
+    void sfu.replays.start(new Set(sfu.#spaces.keys())).catch((error: unknown) => logger.error('replay recovery failed', { error }));
     return sfu;
   }
 
@@ -169,7 +205,18 @@ export class Sfu {
   }
 
   /** Opens a live Space; a scheduled one starts under the `id` it was scheduled with (its link stays). */
-  async createSpace(init: { id?: string; title: string; hostName: string; userToken?: string; requestPolicy?: 'everyone' | 'invited'; captions?: boolean; accountId?: string }) {
+  async createSpace(init: {
+    id?: string;
+    title: string;
+    hostName: string;
+    userToken?: string;
+    requestPolicy?: 'everyone' | 'invited';
+    captions?: boolean;
+    accountId?: string;
+    /** Record it for a replay from the start. */
+    replay?: boolean;
+    liveClips?: boolean;
+  }) {
     const id = init.id ?? newSpaceId();
     if (this.#spaces.has(id)) throw new ProtocolError('conflict', 'that Space is live already');
     const router = await this.pool.createRouter(MEDIA_CODECS);
@@ -198,6 +245,7 @@ export class Sfu {
     await this.cluster?.claim(id);
     // Answered once the Space is in the store: a restart from here on brings it back.
     await this.platform.journal.settled();
+    if (init.replay) await this.replays.enable(space, { hostName: init.hostName, liveClips: init.liveClips });
     this.logger.info('space created', { spaceId: id, title: init.title });
     const hostToken = this.tokens.sign(
       { kind: 'join', spaceId: id, role: 'host', userId: hostUserId, displayName: init.hostName },
@@ -217,6 +265,7 @@ export class Sfu {
       this.#recorders.delete(space.id);
       // Ticket sales close with the show (it was live, so the never-started refund does not apply).
       this.platform.tickets.spaceEnded(space.id, true).catch((error: unknown) => this.logger.warn('closing ticket sales failed', { spaceId: space.id, error }));
+      void this.replays.spaceEnded(space).catch((error: unknown) => this.logger.error('replay failed at the end of a space', { spaceId: space.id, error }));
       void this.cluster?.release(space.id);
     });
   }
@@ -311,6 +360,8 @@ export class Sfu {
   }
 
   close(): void {
+    // Recordings stay on disk as they are: resumed or published at the next start.
+    this.replays.close();
     for (const space of this.spaces()) {
       if (this.platform.store.durable) {
         // Kept live in the store: the next start brings it back and clients resume.
@@ -322,5 +373,6 @@ export class Sfu {
     }
     this.captions.close();
     this.pool.close();
+    if (this.#temporaryReplayRoot) rmSync(this.#temporaryReplayRoot, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,8 @@
 // request's declaration; the parts check the state, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../shared/errors.js';
-import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
+import type { EventMap, EventType, ProducerInfo, StageChange } from '../shared/protocol.js';
+import type { LiveReplayState } from '../shared/replay.js';
 import { isOnStage, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
@@ -35,6 +36,10 @@ export type SpaceEvents = {
   produceradded: [stageProducer: StageProducer];
   /** The Space moved to a new media router after its worker died; producers are made again there. */
   routerchanged: [router: ms.Router];
+  /** The state everyone sees was just sent (stage, audience); at most every 100 ms. */
+  statechanged: [];
+  /** A change touching the Stage, as it was announced to everyone. */
+  stagechanged: [change: StageChange];
   /** Something durable may have changed (roles, queue, mutes, bans, policy): the store follows. */
   changed: [];
 };
@@ -97,6 +102,8 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
   #status: SpaceStatus = 'live';
   /** Who is speaking and for how long, from the router's audio levels. */
   #speaking: SpeakingTracker | undefined;
+  /** Whether the server records this Space for a replay (everyone sees a mark), set by the replay service. */
+  #replay: LiveReplayState = { recording: false, liveClips: false };
   /** Settles once the speaking tracker of the current router is made (it is made while clients rebuild). */
   #speakingReady: Promise<unknown> = Promise.resolve();
   /** Talk time kept across a restart, handed to the speaking tracker when it starts. */
@@ -116,11 +123,11 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
       store: init.moderation,
       onLeft: (member) => this.safeEmit('memberleft', member),
     });
-    this.stage = new Stage(this);
+    this.stage = new Stage(this, (change) => this.safeEmit('stagechanged', change));
     this.queue = new SpeakerQueue(this);
     this.moderation = new Moderation(this, init.moderation);
     this.reactions = new Reactions(this);
-    this.view = new SpaceView(this);
+    this.view = new SpaceView(this, () => this.safeEmit('statechanged'));
     this.routers = new SpaceRouters(init.pool, init.router, init.mediaCodecs ?? [], this.logger);
     this.#watchRouter();
   }
@@ -135,6 +142,17 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
 
   get policy(): Readonly<SpacePolicy> {
     return this.#policy;
+  }
+
+  /** The replay service says whether it records this Space; everyone's snapshot shows it. */
+  setReplayState(state: LiveReplayState): void {
+    if (state.recording === this.#replay.recording && state.liveClips === this.#replay.liveClips) return;
+    this.#replay = { ...state };
+    this.view.schedule();
+  }
+
+  get replay(): Readonly<LiveReplayState> {
+    return this.#replay;
   }
 
   /** Hosts: who may ask to speak. */
@@ -373,6 +391,7 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
       queue: this.queue.entries().map((h) => h.memberId),
       banned: this.membership.banned(),
       producers: this.producers(),
+      replay: { ...this.#replay },
     };
   }
 

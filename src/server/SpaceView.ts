@@ -25,9 +25,12 @@ export class SpaceView {
   #stateTimer: ReturnType<typeof setTimeout> | undefined;
   /** Pending refresh of the hosts' view (talk times). */
   #hostRefreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Told after each state broadcast (the Space passes it on to the server's own listeners). */
+  readonly #onBroadcast: () => void;
 
-  constructor(space: Space) {
+  constructor(space: Space, onBroadcast: () => void = () => {}) {
     this.#space = space;
+    this.#onBroadcast = onBroadcast;
   }
 
   /** Something changed: everyone gets their snapshot within STATE_BROADCAST_MS. */
@@ -85,6 +88,7 @@ export class SpaceView {
     for (const member of this.#space.members()) {
       if (member.connected) member.push('space.state', this.#personalise(common, member));
     }
+    this.#onBroadcast();
   }
 
   /** The parts of the state everyone sees, computed once per broadcast. */
@@ -122,6 +126,7 @@ export class SpaceView {
         queueLength: space.queue.length,
         policy: { ...space.policy },
         hostAwayUntil: space.membership.hostAwayUntil,
+        replay: { ...space.replay },
         serverTime: now,
       },
       hostView,

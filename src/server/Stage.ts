@@ -20,9 +20,12 @@ export class Stage {
   readonly #log: StageChange[] = [];
   /** The number of the latest change. */
   #seq = 0;
+  /** Told each change after everyone was (the Space passes it on to the server's own listeners). */
+  readonly #onChange: (change: StageChange) => void;
 
-  constructor(space: Space) {
+  constructor(space: Space, onChange: (change: StageChange) => void = () => {}) {
     this.#space = space;
+    this.#onChange = onChange;
   }
 
   /** Everyone on the Stage: the host first, then co-hosts, then speakers in the order they came on. */
@@ -169,5 +172,6 @@ export class Stage {
     this.#log.push(change);
     if (this.#log.length > LOG_SIZE) this.#log.shift();
     this.#space.broadcast('stage.changed', change);
+    this.#onChange(change);
   }
 }

@@ -27,6 +27,12 @@ const ConfigSchema = z
     graceMs: z.number().int().min(0).max(3_600_000),
     maxSpeakers: z.number().int().min(0).max(100),
     maxCohosts: z.number().int().min(0).max(10),
+    /** Where replays are recorded and kept (default <data dir>/replays, else a temporary folder). */
+    replayDir: z.string().optional(),
+    /** How many days a new replay is kept; 0 keeps it until the host deletes it. */
+    replayRetentionDays: z.number().int().min(0).max(3650),
+    /** The ffmpeg that publishes replays and cuts clips. */
+    ffmpeg: z.string().min(1),
     /** The store: a postgres:// URL, or a SQLite file; unset: hostline.db in the data folder. */
     database: z.string().min(1).optional(),
     /** Outgoing mail: an smtp:// or smtps:// URL; unset: .eml files in <data folder>/outbox. */
@@ -132,6 +138,9 @@ const OPTIONS = [
   { key: 'graceMs', flag: 'grace-ms', env: 'HOSTLINE_GRACE_MS', type: 'int', help: 'how long a dropped member keeps their place, and a dropped host their powers (default 60000)' },
   { key: 'maxSpeakers', flag: 'max-speakers', env: 'HOSTLINE_MAX_SPEAKERS', type: 'int', help: 'speakers on stage besides the host and co-hosts (default 10)' },
   { key: 'maxCohosts', flag: 'max-cohosts', env: 'HOSTLINE_MAX_COHOSTS', type: 'int', help: 'co-hosts per space (default 2)' },
+  { key: 'replayDir', flag: 'replay-dir', env: 'HOSTLINE_REPLAY_DIR', type: 'string', help: 'folder for replays and clips (default <data dir>/replays, else a temporary folder)' },
+  { key: 'replayRetentionDays', flag: 'replay-retention-days', env: 'HOSTLINE_REPLAY_RETENTION_DAYS', type: 'int', help: 'days a new replay is kept; 0 keeps it until deleted (default 30)' },
+  { key: 'ffmpeg', flag: 'ffmpeg', env: 'HOSTLINE_FFMPEG', type: 'string', help: 'ffmpeg binary that publishes replays (default ffmpeg)' },
   { key: 'captionEngine', flag: 'caption-engine', env: 'HOSTLINE_CAPTION_ENGINE', type: 'string', help: 'pocketsphinx (embedded, default) | whisper (needs --caption-whisper-model)' },
   { key: 'captionWhisperModel', flag: 'caption-whisper-model', env: 'HOSTLINE_CAPTION_WHISPER_MODEL', type: 'string', help: 'a whisper.cpp ggml model file (e.g. ggml-base.en.bin) for --caption-engine whisper' },
   { key: 'captionStreams', flag: 'caption-streams', env: 'HOSTLINE_CAPTION_STREAMS', type: 'int', help: 'speakers captioned at the same moment, at most (default 4; ~90 MB each)' },
@@ -181,6 +190,8 @@ export function defaultConfig(): ServerConfig {
     graceMs: 60_000,
     maxSpeakers: 10,
     maxCohosts: 2,
+    replayRetentionDays: 30,
+    ffmpeg: 'ffmpeg',
     mailFrom: 'Hostline <no-reply@localhost>',
     scheduleMaxDays: 30,
     scheduleMaxPerHost: 10,

@@ -17,6 +17,7 @@ import { serveSchedulePages } from './pages/schedule-pages.js';
 import type { Clock } from './clock.js';
 import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
+import { replayRoutes } from './replay/replay-routes.js';
 import { serveStatic } from './static.js';
 import { serveTicketPages } from './tickets/ticket-pages.js';
 import { paymentWebhookRoute } from './tickets/webhook-route.js';
@@ -77,6 +78,7 @@ export async function startServer(
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
   }
 
+  const replays = replayRoutes(sfu);
   const http = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -100,6 +102,7 @@ export async function startServer(
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }
+      if (await replays(req, res, url)) return;
       if (await api.handle(req, res, url)) return;
       if (await serveSchedulePages(sfu.schedule, staticDir, req, res, url)) return;
       if (await servePage(platform, staticDir, req, res, url)) return;

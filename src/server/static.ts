@@ -16,12 +16,16 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
   '.wav': 'audio/wav',
+  '.webm': 'audio/webm',
+  '.vtt': 'text/vtt; charset=utf-8',
 };
 
-/** Pages by route: the studio at /studio (the directory has /), the listener page at /listen/<spaceId>. */
+/** Pages by route: the studio at /studio (the directory has /), the listener page at /listen/<spaceId> (the
+ * replay once it ended), a replay at /replay/<spaceId> and a clip at /clip/<clipId>. */
 function pageFor(pathname: string): string | undefined {
   if (pathname === '/studio' || pathname === '/studio/' || pathname === '/index.html') return 'index.html';
   if (/^\/listen\/[A-Za-z0-9_-]{1,64}\/?$/.test(pathname)) return 'listen.html';
+  if (/^\/(replay|clip)\/[A-Za-z0-9_-]{1,64}\/?$/.test(pathname)) return 'replay.html';
   return undefined;
 }
 

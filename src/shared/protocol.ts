@@ -13,7 +13,7 @@ import type { ProducerInfoSchema } from './protocol/media.js';
 import type { StageChangeSchema } from './protocol/stage.js';
 
 /** Both ends say it in `hello`; a server speaking another version refuses the connection. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** A frame larger than this is refused with `too_large` before it is parsed. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** The close code of a connection refused for speaking another protocol version. */

@@ -24,6 +24,14 @@ export const RecordingSettingsSchema = z.object({
 });
 export type RecordingSettings = z.infer<typeof RecordingSettingsSchema>;
 
+export const ReplaySettingsSchema = z.object({
+  /** New Spaces are recorded on the server for a replay from the start (the host can still switch it). */
+  recordByDefault: z.boolean().default(false),
+  /** Listeners may clip the last 30 s while live. */
+  liveClips: z.boolean().default(false),
+});
+export type ReplaySettings = z.infer<typeof ReplaySettingsSchema>;
+
 export const SettingsSchema = z.object({
   /** The name the host appears under on the Stage. */
   hostName: z.string().max(48).default(''),
@@ -41,6 +49,8 @@ export const SettingsSchema = z.object({
   shortcuts: ShortcutsSchema.default(() => ({ ...DEFAULT_SHORTCUTS })),
   /** Local recording: where files go and when to warn about the disk. */
   recording: RecordingSettingsSchema.default(() => ({ directory: null, lowDiskWarningMinutes: 15 })),
+  /** Replays for listeners, recorded by the server: what a new Space starts with. */
+  replay: ReplaySettingsSchema.default(() => ({ recordByDefault: false, liveClips: false })),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

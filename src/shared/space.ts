@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { MicCheckSchema } from './mic-check.js';
 import { REACTIONS, ROLES } from './roles.js';
+import { LiveReplayStateSchema } from './replay.js';
 
 export const RoleSchema = z.enum(ROLES);
 export const RequestPolicySchema = z.enum(['everyone', 'invited']);
@@ -74,6 +75,8 @@ export const SpaceSnapshotSchema = z.object({
   policy: z.object({ requestPolicy: RequestPolicySchema, maxSpeakers: z.number().int(), maxCohosts: z.number().int() }),
   /** When the host dropped and their grace period ends, if they are away. */
   hostAwayUntil: z.number().nullable(),
+  /** Whether the server records this Space for a replay (shown as a "Recorded" mark). */
+  replay: LiveReplayStateSchema,
   /** The receiving member's own place. */
   you: MyPlaceSchema,
   /** Present for the host and co-hosts only. */

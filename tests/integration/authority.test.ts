@@ -134,6 +134,11 @@ const TABLE: Record<RequestType, Row> = {
   'member.block': { data: (w) => ({ memberId: w.f.id('speaker2') }), expect: row('ok', 'ok', 'ok', 'ok') },
   'member.report': { data: (w) => ({ memberId: w.f.id('speaker2'), reason: 'spam' }), expect: row('ok', 'ok', 'ok', 'ok') },
   'reaction.send': { data: () => ({ reaction: '👏' }), expect: row('ok', 'ok', 'ok', 'ok') },
+  // Only the host decides whether the Space is recorded.
+  'replay.set': { data: () => ({ enabled: true }), expect: row('ok', F, F, F) },
+  // Hosts may mark, but this Space is not being recorded.
+  'replay.mark': { data: () => ({ title: 'Q&A' }), expect: row('conflict', 'conflict', F, F) },
+  'replay.liveClip': { data: () => ({}), expect: row('conflict', 'conflict', 'conflict', 'conflict') },
   'captions.settings': { data: () => ({ enabled: false }), expect: row('ok', 'ok', F, F) },
   'captions.show': { data: () => ({ show: true }), expect: row('ok', 'ok', 'ok', 'ok') },
   'captions.decline': { data: () => ({ declined: true }), expect: row('ok', 'ok', 'ok', 'ok') },

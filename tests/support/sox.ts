@@ -40,9 +40,9 @@ function statOutput(args: string[]): string {
   return run.stderr;
 }
 
-/** The file's samples as sox decodes them (mono float). */
-export function soxSamples(path: string): Float32Array {
-  const raw = execFileSync('sox', [path, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-c', '1', '-'], { maxBuffer: 1 << 30 });
+/** The file's samples as sox decodes them (mono float), after any sox `effects` (e.g. `sinc 1500`). */
+export function soxSamples(path: string, effects: string[] = []): Float32Array {
+  const raw = execFileSync('sox', [path, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-c', '1', '-', ...effects], { maxBuffer: 1 << 30 });
   return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4).slice();
 }
 

@@ -26,6 +26,7 @@ export async function startTestStudio(
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
+    replayDir: join(dir, 'replays'),
     recordingsDir: options.recordingsDir ?? join(dir, 'recordings'),
     serverOverrides,
   });

@@ -19,6 +19,8 @@ import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { stageNotice } from '../ui/stageNotice';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
+import type { ClipInfo, ReplayStatus } from '../../shared/replay';
+import { ReplayView } from '../replay/ReplayView';
 import { CaptionsPanel } from '../ui/CaptionsPanel';
 import { CaptionFeed } from '../room/CaptionFeed';
 
@@ -66,9 +68,19 @@ function readLink(): { spaceId: string; invite: string | null } {
   return { spaceId, invite };
 }
 
+/** The replay of this Space, if it has one (recording while live; processing or published after). */
+async function replayStatus(spaceId: string): Promise<ReplayStatus | undefined> {
+  const response = await fetch(`/api/replays/${encodeURIComponent(spaceId)}`).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  return ((await response.json()) as { status: ReplayStatus }).status;
+}
+
 /** `invite`: the invitation the Space page got when the Space went live; else the link's own (#invite=). */
 export function ListenerApp({ invite: given }: { invite?: string } = {}) {
-  const [{ invite }] = useState(() => (given ? { invite: given } : readLink()));
+  const [{ spaceId, invite }] = useState(() => {
+    const link = readLink();
+    return given ? { ...link, invite: given } : link;
+  });
   const [phase, setPhase] = useState<Phase>('ready');
   const [room, setRoom] = useState<RoomClient>();
   const snapshot = useSnapshot(room);
@@ -87,6 +99,14 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
   useEffect(() => () => room?.close(), [room]);
   // Made with the room, before joining, so it hears the captions state the server sends on join.
   const [captions, setCaptions] = useState<CaptionFeed>();
+
+  // After the Space ends, its link shows the replay.
+  const [replay, setReplay] = useState<ReplayStatus>();
+  useEffect(() => {
+    if (spaceId) void replayStatus(spaceId).then(setReplay);
+  }, [spaceId, phase]);
+  const showReplay = replay !== undefined && replay !== 'recording' && phase !== 'listening';
+  const [liveClip, setLiveClip] = useState<ClipInfo>();
 
   // Everything that does not need the click is made while the page opens: the audio graph (suspended
   // until the click) and the connection. Pressing Listen then only resumes audio and joins.
@@ -225,6 +245,9 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
         <span className="brand">Hostline</span>
         {snapshot && <span className="space-title" data-testid="space-title">{snapshot.title}</span>}
         {snapshot && phase === 'listening' && <span className="live-badge">LIVE</span>}
+        {((snapshot && phase === 'listening' && snapshot.replay.recording) || (!snapshot && preview?.recording)) && (
+          <span className="recorded-mark" data-testid="recorded-mark" title="The host records this space for a replay">● RECORDED</span>
+        )}
         {snapshot && <ListenerCount count={snapshot.listenerCount} />}
       </header>
       {notice && <div className="banner banner-notice" role="status" data-testid="notice">{notice}</div>}
@@ -237,13 +260,14 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
       )}
       {snapshot?.hostAwayUntil && <div className="banner banner-notice" role="status">The host lost their connection; waiting for them to come back…</div>}
       <main className="listener-main">
-        {!invite && (
+        {showReplay && <ReplayView spaceId={spaceId} />}
+        {!invite && !showReplay && (
           <section className="card">
             <h1>This link is incomplete</h1>
             <p>Ask the host for the full share link; it carries the invitation after the # sign.</p>
           </section>
         )}
-        {invite && (phase === 'ready' || phase === 'joining') && (
+        {invite && !showReplay && (phase === 'ready' || phase === 'joining') && (
           <section className="card join">
             <h1>{preview ? preview.title : 'You are invited to a live space'}</h1>
             {preview && (
@@ -323,10 +347,23 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
               <Meter tap={meter} label="Incoming level" loudness={false} compact />
               <p className="status" data-testid="listen-status">Listening live.</p>
               <ReactionBar room={room} />
+              {snapshot.replay.recording && snapshot.replay.liveClips && (
+                <div className="replay-clip">
+                  <button data-testid="live-clip" onClick={() => void run(async () => setLiveClip(await room.request('replay.liveClip', {})))}>
+                    ✂ Clip the last 30 s
+                  </button>
+                  {liveClip && (
+                    <a data-testid="live-clip-link" href={liveClip.pagePath} target="_blank" rel="noreferrer">
+                      {window.location.origin}
+                      {liveClip.pagePath}
+                    </a>
+                  )}
+                </div>
+              )}
             </section>
           </>
         )}
-        {phase === 'ended' && (
+        {phase === 'ended' && !showReplay && (
           <section className="card">
             <h1>{endedReason?.includes('removed') || endedReason?.includes('blocked') ? 'You have left this space' : 'This space has ended'}</h1>
             <p data-testid="ended-reason">{endedReason}</p>

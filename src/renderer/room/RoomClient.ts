@@ -178,9 +178,10 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
     studioKey?: string,
     requestPolicy?: 'everyone' | 'invited',
     captions?: boolean,
-    listing?: { visibility?: 'public' | 'unlisted'; description?: string },
+    /** Listed in the directory or link only, with a description; recorded for a replay from the start, with live clips. */
+    options?: { visibility?: 'public' | 'unlisted'; description?: string; replay?: boolean; liveClips?: boolean },
   ): Promise<Reply<'space.create'>> {
-    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions, ...listing });
+    return this.request('space.create', { title, hostName, studioKey, userToken: this.#userToken, requestPolicy, captions, ...options });
   }
 
   /** Starts the host's scheduled Space now, under its id and with everything it was set up with. */

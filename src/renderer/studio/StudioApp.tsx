@@ -25,7 +25,7 @@ export function StudioApp({ session }: { session: Studio }) {
       <TopBar state={state} runtime={studio.runtime} />
       {(phase === 'loading' || phase === 'setup' || phase === 'starting') && <SetupScreen session={session} state={state} engine={engine} studio={studio} />}
       {phase === 'live' && live && snapshot && <LiveScreen session={session} state={{ ...state, live, snapshot }} engine={engine} recorder={recorder} studio={studio} />}
-      {phase === 'ended' && <EndedScreen studio={studio} />}
+      {phase === 'ended' && <EndedScreen studio={studio} replay={session.replay} />}
     </div>
   );
 }

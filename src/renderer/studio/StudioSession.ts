@@ -21,6 +21,7 @@ import type { QueueAction } from '../ui/QueuePanel';
 import type { StageAction } from '../ui/StageList';
 import { stageNotice } from '../ui/stageNotice';
 import { HostIdentity, type TokenStore } from './HostIdentity';
+import { StudioReplay } from './replay/StudioReplay';
 import { SHORTCUT_LABELS } from './shortcuts/combos';
 import { ShortcutRouter, type KeySource } from './shortcuts/ShortcutRouter';
 
@@ -97,6 +98,8 @@ export interface StudioState {
   captions: boolean;
   /** Going live unscheduled: listed in the directory (public), or link only (unlisted). */
   listed: boolean;
+  /** Record the Space on the server for a replay from the start (saved; the host can switch it while live). */
+  replayAtStart: boolean;
   /** The microphones connected and the one in use ('' is the system default): one source for every picker. */
   microphones: AudioDevice[];
   microphoneId: string;
@@ -159,6 +162,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     title: '',
     captions: true,
     listed: true,
+    replayAtStart: false,
     microphones: [],
     microphoneId: '',
     outputs: [],
@@ -177,6 +181,8 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   #recorder: R | undefined;
   /** The Space's live captions as the host sees them, once live. */
   #captions: CaptionFeed | undefined;
+  /** The server's replay of this Space: the host's controls while live and after the end. */
+  #replay: StudioReplay | undefined;
   /** Server clock minus ours, from the last snapshot (marker times are on the show's clock). */
   #serverOffsetMs = 0;
   /** When the first marker before going live was added (those count from it). */
@@ -207,6 +213,9 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   get captions(): CaptionFeed | undefined {
     return this.#captions;
   }
+  get replay(): StudioReplay | undefined {
+    return this.#replay;
+  }
 
   // ---- the console engine's lifecycle and devices -----------------------------------------------
 
@@ -218,7 +227,14 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     // What the host typed while the settings loaded wins over what was saved.
     const hostName = this.#state.hostName || settings.hostName;
     this.identity.name = hostName;
-    this.#update({ phase: 'setup', settings, hostName, title: this.#state.title || settings.lastSpaceTitle, presets: settings.consolePresets });
+    this.#update({
+      phase: 'setup',
+      settings,
+      hostName,
+      title: this.#state.title || settings.lastSpaceTitle,
+      presets: settings.consolePresets,
+      replayAtStart: settings.replay.recordByDefault,
+    });
     const engine = this.#ports.createEngine(settings.console);
     this.#engine = engine;
     engine.on('notice', (notice) => this.#update({ notice }));
@@ -258,6 +274,15 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   /** Whether the Space goes in the directory (before going live; a scheduled Space keeps its own choice). */
   setListed(listed: boolean): void {
     this.#update({ listed });
+  }
+
+  /** Whether a new Space is recorded for a replay from the start; remembered for the next show. */
+  setReplayAtStart(replayAtStart: boolean): Promise<boolean> {
+    this.#update({ replayAtStart });
+    return this.#act(async () => {
+      const replay = { ...(this.#state.settings?.replay ?? { liveClips: false }), recordByDefault: replayAtStart };
+      await this.#ports.studio.updateSettings({ replay });
+    });
   }
 
   /** Shows a failure that happened outside the session's own actions (a panel's request). */
@@ -336,9 +361,13 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   async goLive(): Promise<void> {
     if (!canGoLive(this.#state)) return;
     const title = this.#state.title.trim();
-    const { captions, listed } = this.#state;
+    const { captions, listed, replayAtStart, settings } = this.#state;
     await this.#goLive({ lastSpaceTitle: title }, (room, hostName, studioKey) =>
-      room.createSpace(title, hostName, studioKey, undefined, captions, { visibility: listed ? 'public' : 'unlisted' }),
+      room.createSpace(title, hostName, studioKey, undefined, captions, {
+        visibility: listed ? 'public' : 'unlisted',
+        replay: replayAtStart,
+        liveClips: settings?.replay.liveClips ?? false,
+      }),
     );
   }
 
@@ -385,6 +414,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       await room.startSending(track);
       this.#room = room;
       this.#captions = captions;
+      this.#replay = new StudioReplay({ room, spaceId: created.spaceId, httpUrl: endpoint.httpUrl, hostToken: created.hostToken });
       this.#recorder = this.#ports.createRecorder(engine, room, hostName, captions);
       this.safeEmit('recorder', this.#recorder);
       // The Space page: it admits listeners itself (and turns into the listener page once live).
@@ -521,6 +551,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     this.#closed = true;
     await this.#recorder?.stop().catch(() => undefined);
     this.#room?.close();
+    this.#replay?.close();
     this.shortcuts.close();
     await this.#engine?.close();
   }
@@ -545,6 +576,8 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     room.on('trackremoved', ({ consumerId }) => engine.remotes.remove(speakerOf.get(consumerId) ?? ''));
     room.on('ended', (reason) => {
       void this.#recorder?.stop().catch(() => undefined);
+      // Follows the replay's publication for the ended screen's replay card.
+      this.#replay?.follow();
       this.#update({ phase: 'ended', notice: `The space ended: ${reason}.`, reconnecting: undefined });
     });
     room.on('reconnecting', ({ attempt, reason }) => this.#update({ reconnecting: `Connection lost (${reason}); reconnecting, attempt ${attempt}…` }));

@@ -8,6 +8,7 @@ import { queueHandlers } from './queue.js';
 import { captionHandlers } from './captions.js';
 import { reactionHandlers } from './reactions.js';
 import { scheduleHandlers } from './schedule.js';
+import { replayHandlers } from './replay.js';
 import { sessionHandlers } from './session.js';
 import { spaceHandlers } from './space.js';
 import { stageHandlers } from './stage.js';
@@ -20,6 +21,7 @@ export const HANDLERS: HandlerTable = {
   ...mediaHandlers,
   ...moderationHandlers,
   ...reactionHandlers,
+  ...replayHandlers,
   ...accountHandlers,
   ...scheduleHandlers,
   ...captionHandlers,

@@ -11,9 +11,18 @@ import { DONE, handlersFor, type BaseContext } from './context.js';
 import { createConsumer, createTransport } from './media.js';
 
 export const spaceHandlers = handlersFor(spaceFeature, {
-  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, visibility, description }) {
+  async 'space.create'(ctx, { title, hostName, studioKey, userToken, requestPolicy, captions, visibility, description, replay, liveClips }) {
     ctx.sfu.checkStudioKey(studioKey);
-    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({ title, hostName, userToken, requestPolicy, captions, accountId: ctx.account?.accountId });
+    const { space, hostToken, listenerInvite } = await ctx.sfu.createSpace({
+      title,
+      hostName,
+      userToken,
+      requestPolicy,
+      captions,
+      replay,
+      liveClips,
+      accountId: ctx.account?.accountId,
+    });
     await ctx.sfu.schedule.wentLive(space, { accountId: ctx.account?.accountId, visibility: visibility ?? 'unlisted', description: description ?? '' });
     return { spaceId: space.id, hostToken, listenerInvite, listenPath: `/listen/${space.id}` };
   },
@@ -71,6 +80,7 @@ export const spaceHandlers = handlersFor(spaceFeature, {
       title: space.title,
       stage: stage.map((m) => ({ displayName: m.displayName, role: m.role })),
       listenerCount,
+      recording: space.replay.recording,
       routerRtpCapabilities: space.router.rtpCapabilities as RtpCapabilitiesWire,
     };
   },

@@ -9,6 +9,7 @@ import { MetaRepository } from './repositories/MetaRepository.js';
 import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
 import { ScheduleRepository } from './repositories/ScheduleRepository.js';
+import { ReplayRepository } from './repositories/ReplayRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
 import { SpaceRepository } from './repositories/SpaceRepository.js';
 import { TicketRepository } from './repositories/TicketRepository.js';
@@ -25,6 +26,7 @@ export const REPOSITORIES = {
   tickets: TicketRepository,
   jobs: JobRepository,
   schedule: ScheduleRepository,
+  replays: ReplayRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };

@@ -7,6 +7,7 @@ export { queue } from './queue.js';
 export { media } from './media.js';
 export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
+export { replay } from './replay.js';
 export { accounts } from './accounts.js';
 export { schedule } from './schedule.js';
 export { captions } from './captions.js';

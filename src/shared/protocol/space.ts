@@ -55,6 +55,10 @@ export const space = feature({
         /** The studio's identity from an earlier join, so blocks and bans follow the same person. */
         userToken: z.string().max(1024).optional(),
         requestPolicy: RequestPolicySchema.optional(),
+        /** Record the Space on the server for a replay from the start (listeners see a "Recorded" mark). */
+        replay: z.boolean().optional(),
+        /** Let listeners clip the last 30 s while live (clips of the replay are always allowed). */
+        liveClips: z.boolean().optional(),
         /** Live captions from the start (the host can switch them later with `captions.settings`). */
         captions: z.boolean().optional(),
         /** Listed in the directory (public) or link only (unlisted, the default). */
@@ -85,6 +89,8 @@ export const space = feature({
         title: z.string(),
         stage: z.array(z.object({ displayName: z.string(), role: RoleSchema })),
         listenerCount: z.number().int(),
+        /** The server records this Space for a replay. */
+        recording: z.boolean(),
         routerRtpCapabilities: RtpCapabilitiesSchema,
       }),
       access: ANYONE,

@@ -1,5 +1,5 @@
 // On air: the share link and who may ask to speak, the Stage with its moderation actions, the audience,
-// the recording, the requests to speak, the host's own mute, and the console. Every action calls the
+// the recording, the replay for listeners, the requests to speak, the host's own mute, and the console. Every action calls the
 // StudioSession; this only renders its state.
 import { useState } from 'react';
 import { can } from '../../../shared/protocol';
@@ -15,6 +15,7 @@ import { useServerNow, useSpeaking } from '../../ui/useRoom';
 import { ConsolePanel } from '../console/ConsolePanel';
 import type { Studio } from '../createStudio';
 import { RecordingPanel } from '../recording/RecordingPanel';
+import { ReplayLivePanel } from '../replay/ReplayPanels';
 import type { LiveSpace, StudioState } from '../StudioSession';
 
 interface LiveScreenProps {
@@ -76,6 +77,7 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
       </div>
       <div className="column">
         {recorder && <RecordingPanel studio={studio} recorder={recorder} onMarker={() => session.addMarker()} />}
+        {session.replay && <ReplayLivePanel replay={session.replay} isHost={role === 'host'} canMark={role === 'host' || role === 'cohost'} />}
         {session.captions && <CaptionsPanel feed={session.captions} snapshot={snapshot} onError={(error) => session.reportError(error)} />}
         <section className="card">
           <h2>Requests to speak</h2>

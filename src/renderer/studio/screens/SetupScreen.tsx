@@ -31,6 +31,12 @@ export function SetupScreen({ session, state, engine, studio }: { session: Studi
           <input type="checkbox" data-testid="live-captions" checked={state.captions} onChange={(e) => session.setCaptions(e.target.checked)} />
           Live captions (transcribed on the server; anyone on stage can decline)
         </label>
+        {state.settings && (
+          <label className="inline">
+            <input type="checkbox" data-testid="replay-at-start" checked={state.replayAtStart} onChange={(e) => void session.setReplayAtStart(e.target.checked)} />
+            Record a replay for listeners (they see a “Recorded” mark)
+          </label>
+        )}
         <p className="hint">Pick your microphone and check its level in the console below.</p>
         <button className="primary" data-testid="go-live" disabled={!canGoLive(state)} onClick={() => void session.goLive()}>
           {state.phase === 'starting' ? 'Starting…' : 'Go live'}

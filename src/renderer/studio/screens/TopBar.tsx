@@ -25,6 +25,9 @@ export function TopBar({ state, runtime }: { state: StudioState; runtime: 'elect
         {phase === 'live' && snapshot && (
           <>
             <span className="live-badge">LIVE</span>
+            {snapshot.replay.recording && (
+              <span className="recorded-mark" data-testid="studio-recorded-mark" title="The server records this space for a replay">● RECORDED</span>
+            )}
             <span className="space-title" data-testid="space-title">{snapshot.title}</span>
             <span className="elapsed">{elapsed}</span>
             <ListenerCount count={snapshot.listenerCount} />

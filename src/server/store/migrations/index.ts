@@ -8,6 +8,7 @@ import * as spaces from './0003_spaces.js';
 import * as jobs from './0100_jobs.js';
 import * as schedule from './0101_schedule.js';
 import * as tickets from './0200_tickets.js';
+import * as replays from './0400_replays.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_accounts': accounts,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0100_jobs': jobs,
   '0101_schedule': schedule,
   '0200_tickets': tickets,
+  '0400_replays': replays,
 };
