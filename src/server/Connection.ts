@@ -120,7 +120,10 @@ export class Connection {
     const account = this.#account ? { account: { id: this.#account.accountId } } : {};
     const joined = this.#joined;
     if (!joined || (joined.member.closed && joined.space.status === 'live')) return account;
-    return { ...account, member: { role: joined.member.role, spaceLive: joined.space.status === 'live' } };
+    return {
+      ...account,
+      member: { role: joined.member.role, spaceLive: joined.space.status === 'live', producer: joined.space.backchannel.isProducer(joined.member.id) },
+    };
   }
 
   async #signInWith(secret: string): Promise<void> {

@@ -2,7 +2,7 @@
 // noun with its own file: Membership (who is in it, grace periods, succession), Stage (who holds which
 // role, and the announced changes), SpeakerQueue (raised hands and the hosts' answers), Moderation
 // (mutes, removals, blocks, reports), Reactions (folded emoji bursts) and SpaceView (what each member is
-// sent, and when). Connection has checked the sender's role and authority over any target from the
+// sent, and when), Backchannel (the text line between the host, co-hosts and producers). Connection has checked the sender's role and authority over any target from the
 // request's declaration; the parts check the state, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../shared/errors.js';
@@ -10,6 +10,7 @@ import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
 import type { RequestPolicy, SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
+import { Backchannel } from './Backchannel.js';
 import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
 import { Member } from './Member.js';
@@ -75,6 +76,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   readonly reactions: Reactions;
   /** What each member is sent, and when. */
   readonly view: SpaceView;
+  /** The text line between the host, the co-hosts and producers. */
+  readonly backchannel: Backchannel;
   /** The media router; replaced when its worker dies (see `moveTo`). */
   #router: ms.Router;
   /** Set while the Space moves to a new router, so the old one's closing does not end it. */
@@ -106,6 +109,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.moderation = new Moderation(this, init.moderation);
     this.reactions = new Reactions(this);
     this.view = new SpaceView(this);
+    this.backchannel = new Backchannel(this);
     this.#watchRouter();
   }
 

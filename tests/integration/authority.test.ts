@@ -133,6 +133,10 @@ const TABLE: Record<RequestType, Row> = {
   // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
   'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F) },
   'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F) },
+  // The backchannel: the host and co-hosts (and producers the host names, below); a listener can neither read nor send.
+  'backchannel.send': { data: () => ({ text: 'two minutes to the break' }), expect: row('ok', 'ok', F, F) },
+  'backchannel.read': { data: () => ({}), expect: row('ok', 'ok', F, F) },
+  'backchannel.producer': { data: (w) => ({ memberId: w.f.id('audience'), producer: true }), expect: row('ok', F, F, F) },
 };
 
 describe('authority: every request from every role', () => {
@@ -165,7 +169,7 @@ describe('authority: every request from every role', () => {
       'host.transfer': 'cohost', 'cohost.demote': 'cohost', 'queue.approve': 'listener', 'queue.decline': 'listener',
       'queue.move': 'listener', 'stage.invite': 'listener', 'member.remove': 'listener', 'stage.remove': 'speaker',
       'cohost.promote': 'speaker', 'member.mute': 'speaker', 'member.block': 'speaker', 'member.report': 'speaker',
-      'captions.editor': 'listener',
+      'captions.editor': 'listener', 'backchannel.producer': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener']);

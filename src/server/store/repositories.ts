@@ -2,6 +2,7 @@
 // one repository file, then one line here; the store builds each over the same database handle.
 import type { StoreDb } from './connect.js';
 import { AccountRepository } from './repositories/AccountRepository.js';
+import { BackchannelRepository } from './repositories/BackchannelRepository.js';
 import { FollowRepository } from './repositories/FollowRepository.js';
 import { LinkTokenRepository } from './repositories/LinkTokenRepository.js';
 import { MetaRepository } from './repositories/MetaRepository.js';
@@ -19,6 +20,7 @@ export const REPOSITORIES = {
   moderation: ModerationRepository,
   meta: MetaRepository,
   spaces: SpaceRepository,
+  backchannel: BackchannelRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };

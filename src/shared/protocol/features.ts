@@ -9,3 +9,4 @@ export { moderation } from './moderation.js';
 export { reactions } from './reactions.js';
 export { accounts } from './accounts.js';
 export { captions } from './captions.js';
+export { backchannel } from './backchannel.js';
