@@ -7,6 +7,7 @@ import {
   ShortcutsSchema,
   UserPresetSchema,
 } from './console-settings.js';
+import { RunOfShowSchema } from './run-of-show.js';
 
 export const DeviceChoiceSchema = z.object({
   /** The browser's device id; it can change between runs, so the label is kept too. */
@@ -41,6 +42,8 @@ export const SettingsSchema = z.object({
   shortcuts: ShortcutsSchema.default(() => ({ ...DEFAULT_SHORTCUTS })),
   /** Local recording: where files go and when to warn about the disk. */
   recording: RecordingSettingsSchema.default(() => ({ directory: null, lowDiskWarningMinutes: 15 })),
+  /** The run of show: the segments planned for the next show (edited before or during it). */
+  runOfShow: RunOfShowSchema.default(() => []),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -2,10 +2,11 @@
 // a plain class with typed events. It owns the console engine's lifecycle (made from the saved settings,
 // started on the saved microphone, closed at the end), the choice of devices, the host's identity, going
 // live (the room client, the Stage, the share link), every host action on the Stage, the queue and the
-// audience, the recorder's lifetime and the keyboard shortcuts. React components render `state` and call
+// audience, the recorder's lifetime, the run of show and the keyboard shortcuts. React components render `state` and call
 // these methods; nothing here touches the DOM except through the ports it is given.
 import { BUILT_IN_PRESETS, SHORTCUT_ACTIONS, type ConsoleSettings, type Shortcuts, type UserPreset } from '../../shared/console-settings';
 import type { RequestPolicy } from '../../shared/roles';
+import type { Segment } from '../../shared/run-of-show';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
 import type { StudioApi } from '../../shared/studio-api';
@@ -21,6 +22,7 @@ import type { QueueAction } from '../ui/QueuePanel';
 import type { StageAction } from '../ui/StageList';
 import { stageNotice } from '../ui/stageNotice';
 import { HostIdentity, type TokenStore } from './HostIdentity';
+import { RunOfShow, SYSTEM_CLOCK, type RunOfShowState, type ShowClock } from './RunOfShow';
 import { SHORTCUT_LABELS } from './shortcuts/combos';
 import { ShortcutRouter, type KeySource } from './shortcuts/ShortcutRouter';
 
@@ -49,8 +51,8 @@ export interface StudioEngine {
 
 /** What the session needs of the show's recorder (the real one is Recorder, which follows the room itself). */
 export interface StudioRecorder {
-  /** A marker on the timeline now; false when not recording. */
-  addMarker(): boolean;
+  /** A marker on the timeline now (`label`: a segment's title, for chapters); false when not recording. */
+  addMarker(label?: string): boolean;
   stop(): Promise<unknown>;
 }
 
@@ -72,6 +74,8 @@ export interface StudioSessionPorts<E extends StudioEngine, R extends StudioReco
   /** Where keyboard shortcuts come from. */
   keys: KeySource;
   dialogs: Dialogs;
+  /** The run of show's clock (tests pass their own). */
+  clock?: ShowClock;
 }
 
 export type StudioPhase = 'loading' | 'setup' | 'starting' | 'live' | 'ended';
@@ -106,6 +110,8 @@ export interface StudioState {
   snapshot: SpaceSnapshot | undefined;
   /** Markers the host added, in seconds into the show (before going live: since the first). */
   markers: number[];
+  /** The run of show: the segments, the one running, its time left and the show's planned end. */
+  show: RunOfShowState;
   /** The push-to-talk key is down. */
   pushToTalkHeld: boolean;
   /** The last refusal or failure, shown until the next action. */
@@ -137,6 +143,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   /** The one keyboard shortcut router; features register their bindings on it. */
   readonly shortcuts: ShortcutRouter;
   readonly identity: HostIdentity;
+  readonly runOfShow: RunOfShow;
   readonly #ports: StudioSessionPorts<E, R>;
   #state: StudioState = {
     phase: 'loading',
@@ -152,6 +159,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     live: undefined,
     snapshot: undefined,
     markers: [],
+    show: new RunOfShow().state,
     pushToTalkHeld: false,
     error: undefined,
     notice: undefined,
@@ -174,6 +182,10 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     this.identity = new HostIdentity(ports.tokens);
     this.shortcuts = new ShortcutRouter(ports.keys, {});
     this.shortcuts.on('rebound', (combos) => void this.#saveShortcuts(combos));
+    this.runOfShow = new RunOfShow(ports.clock ?? SYSTEM_CLOCK);
+    this.runOfShow.on('state', (show) => this.#update({ show }));
+    // Each segment's start is a marker on the recording, titled, so exports can make chapters of them.
+    this.runOfShow.on('segmentstarted', (segment, index) => this.addMarker(`${index + 1}. ${segment.title}`));
     this.#registerShortcuts();
   }
 
@@ -204,6 +216,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     const hostName = this.#state.hostName || settings.hostName;
     this.identity.name = hostName;
     this.#update({ phase: 'setup', settings, hostName, title: this.#state.title || settings.lastSpaceTitle, presets: settings.consolePresets });
+    this.runOfShow.setSegments(settings.runOfShow);
     const engine = this.#ports.createEngine(settings.console);
     this.#engine = engine;
     engine.on('notice', (notice) => this.#update({ notice }));
@@ -463,9 +476,25 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     });
   }
 
+  /** Replaces the run of show's segments (before or during the show) and saves them; a bad one is refused with the reason. */
+  editRunOfShow(segments: Segment[]): Promise<boolean> {
+    return this.#act(async () => {
+      this.runOfShow.setSegments(segments);
+      await this.#ports.studio.updateSettings({ runOfShow: this.runOfShow.state.segments });
+    });
+  }
+
+  /** Starts the next segment of the run of show (the first, the first time); live only. */
+  nextSegment(): Promise<boolean> {
+    return this.#act(async () => {
+      this.#requireRoom();
+      if (!this.runOfShow.next()) throw new Error(this.runOfShow.state.segments.length ? 'that was the last segment' : 'the run of show has no segments yet');
+    });
+  }
+
   /** A marker now: on the recording's timeline if recording, and in the console's list either way. */
-  addMarker(): void {
-    this.#recorder?.addMarker();
+  addMarker(label?: string): void {
+    this.#recorder?.addMarker(label);
     const { snapshot, markers } = this.#state;
     const now = Date.now();
     const at = snapshot ? (now + this.#serverOffsetMs - snapshot.startedAt) / 1000 : markers.length ? (now - this.#firstMarkerAt) / 1000 : 0;
@@ -479,6 +508,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     this.#closed = true;
     await this.#recorder?.stop().catch(() => undefined);
     this.#room?.close();
+    this.runOfShow.close();
     this.shortcuts.close();
     await this.#engine?.close();
   }
@@ -502,6 +532,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     });
     room.on('trackremoved', ({ consumerId }) => engine.remotes.remove(speakerOf.get(consumerId) ?? ''));
     room.on('ended', (reason) => {
+      this.runOfShow.finish();
       void this.#recorder?.stop().catch(() => undefined);
       this.#update({ phase: 'ended', notice: `The space ended: ${reason}.`, reconnecting: undefined });
     });
@@ -523,6 +554,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       addMarker: { press: () => this.addMarker() },
       approveNextRequest: { press: live(() => this.approveNext()) },
       muteAll: { press: live(() => this.muteAll()) },
+      nextSegment: { press: live(() => this.nextSegment()) },
     } satisfies Record<(typeof SHORTCUT_ACTIONS)[number], { press(): void; release?(): void }>;
     for (const id of SHORTCUT_ACTIONS) this.shortcuts.register({ id, label: SHORTCUT_LABELS[id], ...bindings[id] });
   }
