@@ -15,6 +15,7 @@ import { useServerNow, useSpeaking } from '../../ui/useRoom';
 import { ConsolePanel } from '../console/ConsolePanel';
 import type { Studio } from '../createStudio';
 import { RecordingPanel } from '../recording/RecordingPanel';
+import { RunOfShowPanel } from '../RunOfShowPanel';
 import type { LiveSpace, StudioState } from '../StudioSession';
 
 interface LiveScreenProps {
@@ -75,6 +76,13 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
         </section>
       </div>
       <div className="column">
+        <RunOfShowPanel
+          show={state.show}
+          live
+          nextKey={state.settings?.shortcuts.nextSegment}
+          onNext={() => void session.nextSegment()}
+          onEdit={(segments) => void session.editRunOfShow(segments)}
+        />
         {recorder && <RecordingPanel studio={studio} recorder={recorder} onMarker={() => session.addMarker()} />}
         {session.captions && <CaptionsPanel feed={session.captions} snapshot={snapshot} onError={(error) => session.reportError(error)} />}
         <section className="card">
