@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import type { StudioHost } from '../src/main/studio-host';
 import { BROWSER_PROCESSING_FOR, defaultConsoleSettings } from '../src/shared/console-settings';
-import { chromiumAvailable, launchChromium } from '../tests/support/browser';
+import { launchChromium } from '../tests/support/browser';
 import { goLive, startTestStudio } from '../tests/support/studio';
 import { SAMPLE_RATE, writeWav } from '../tests/support/wav';
 import { startBareServer, type BareServer } from './bare/server';
@@ -123,7 +123,7 @@ function phases(joins: Joined[]): Array<[string, number]> {
   return [...byName.entries()].map(([name, values]) => [name, percentile(values, 50)] as [string, number]).sort((a, b) => a[1] - b[1]);
 }
 
-it.skipIf(!chromiumAvailable())('join: Listen pressed to first audible sample, the product against bare mediasoup', async () => {
+it('join: Listen pressed to first audible sample, the product against bare mediasoup', async () => {
   const wav = join(dir, 'warble.wav');
   writeWarble(wav, 10);
   await buildBarePage();

@@ -18,7 +18,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { StudioHost } from '../src/main/studio-host';
 import type { RunningServer } from '../src/server/server';
 import { BROWSER_PROCESSING_FOR, defaultConsoleSettings, STAGE_IDS, type ConsoleSettings } from '../src/shared/console-settings';
-import { chromiumAvailable, launchChromium } from '../tests/support/browser';
+import { launchChromium } from '../tests/support/browser';
 import { goLive, startTestStudio } from '../tests/support/studio';
 import { writeBeepWav, type Beep } from '../tests/support/wav';
 import { startBareServer, type BareServer } from './bare/server';
@@ -203,7 +203,7 @@ function summarise(windows: Measured[]) {
   };
 }
 
-it.skipIf(!chromiumAvailable())('mouth to ear: the studio against bare mediasoup', async () => {
+it('mouth to ear: the studio against bare mediasoup', async () => {
   const configs: Config[] = ONLY ?? [...CONFIGS];
   const perRound = Math.ceil(BEEPS / ROUNDS);
   const wav = join(dir, 'beeps.wav');

@@ -8,15 +8,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/server/accounts/passwords';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { makeTempDir } from '../support/tempDir';
 import { writeBeepWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 
-describeIfChromium('a banned account in a fresh browser', () => {
+describe('a banned account in a fresh browser', () => {
   const dir = makeTempDir('hostline-e2e-ban');
   let studio: StudioHost;
   let hostBrowser: Browser;

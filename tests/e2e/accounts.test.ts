@@ -3,13 +3,12 @@
 // and sign out everywhere from one browser while another is signed in.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/server';
 import { linkIn, startTestSmtp, type TestSmtp } from '../support/smtp';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 
-describeIfChromium('accounts in Chromium', () => {
+describe('accounts in Chromium', () => {
   let smtp: TestSmtp;
   let server: TestServer;
   let browser: Browser;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebVTTParser } from 'webvtt-parser';
 import { CaptionFeed } from '../../src/renderer/room/CaptionFeed';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { buildCaptionWorker, requireCaptionTools } from '../support/captions';
 import { eventually, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
@@ -18,7 +18,6 @@ import { SENTENCES, talk, words } from '../support/talk';
 import { writeWav } from '../support/wav';
 
 requireCaptionTools();
-if (!chromiumAvailable()) throw new Error('Chromium is missing: run as root `apt-get install -y chromium` (.ci/run installs it)');
 
 const SPEAKERS = [
   { name: 'Ada Lovelace', sentences: SENTENCES.slice(0, 2) },

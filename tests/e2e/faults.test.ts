@@ -7,14 +7,12 @@ import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { dbOf } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { SAMPLE_RATE, writeBeepWav, writeWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 /** A warble that never stops (pitch changes every 50 ms), so any gap in what arrives is the fault's. */
 function writeWarble(path: string, seconds: number): void {
@@ -46,7 +44,7 @@ async function loudestSince(page: Page, since: number): Promise<number> {
   return Math.max(-100, ...levels.map(dbOf));
 }
 
-describeIfChromium('faults with real audio, in Chromium', () => {
+describe('faults with real audio, in Chromium', () => {
   let studio: StudioHost;
   const browsers: Browser[] = [];
   let host: Page;
@@ -124,7 +122,7 @@ describeIfChromium('faults with real audio, in Chromium', () => {
   });
 });
 
-describeIfChromium('every mediasoup worker killed at once, in Chromium', () => {
+describe('every mediasoup worker killed at once, in Chromium', () => {
   let studio: StudioHost;
   const browsers: Browser[] = [];
   let host: Page;

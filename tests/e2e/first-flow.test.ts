@@ -7,15 +7,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { BEEP_PATTERN, writeBeepWav } from '../support/wav';
 import { dbOf, findSegments, loudestBetween, matchPattern, type Reading } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
-describeIfChromium('host to listener through the SFU, in Chromium', () => {
+describe('host to listener through the SFU, in Chromium', () => {
   let studio: StudioHost;
   let hostBrowser: Browser;
   let listenerBrowser: Browser;

@@ -9,13 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
 import { BROWSER_PROCESSING_FOR, defaultConsoleSettings } from '../../src/shared/console-settings';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { db, sine, toneLevel } from '../support/signals';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { writeWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 const LEFT_HZ = 440;
 const RIGHT_HZ = 1000;
@@ -75,7 +73,7 @@ async function sending(page: Page, seconds: number): Promise<{ fmtp: string; kbp
   return { fmtp: b.fmtp, kbps: (8 * (b.bytes - a.bytes)) / (b.at - a.at), packetMs: (b.at - a.at) / (b.packets - a.packets) };
 }
 
-describeIfChromium('music mode, in Chromium through the SFU', () => {
+describe('music mode, in Chromium through the SFU', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-music-'));
   let studio: StudioHost;
   let hostBrowser: Browser;

@@ -12,14 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
 import type { RecordingManifest } from '../../src/shared/recording';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { matchPattern } from '../support/pattern';
 import { RENDERER_DIR } from '../support/server';
 import { bursts, soxi, soxSamples, soxStat } from '../support/sox';
 import { BEEP_PATTERN, writeBeepWav, type Beep } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 /** The guest's pattern: other lengths and gaps than the host's, so each is recognised on its own. */
 const GUEST_PATTERN: { beeps: Beep[]; length: number } = {
@@ -32,7 +30,7 @@ const GUEST_PATTERN: { beeps: Beep[]; length: number } = {
   length: 5.2,
 };
 
-describeIfChromium('recording a show in the studio, in Chromium', () => {
+describe('recording a show in the studio, in Chromium', () => {
   let studio: StudioHost;
   const browsers: Browser[] = [];
   let host: Page;

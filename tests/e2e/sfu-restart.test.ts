@@ -6,14 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { dbOf } from '../support/pattern';
 import { listen } from '../support/studio';
 import { makeTempDir } from '../support/tempDir';
 import { SAMPLE_RATE, writeWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
 const HEADLESS = join(import.meta.dirname, '..', '..', 'out', 'main', 'headless.js');
 const AUDIBLE_DB = -40;
 
@@ -44,7 +43,7 @@ function startStudioProcess(dataDir: string, port: number): Promise<{ child: Chi
   });
 }
 
-describeIfChromium('the SFU service process is killed during a live Space, in Chromium', () => {
+describe('the SFU service process is killed during a live Space, in Chromium', () => {
   const dir = makeTempDir('hostline-e2e-restart');
   const browsers: Browser[] = [];
   const children: ChildProcess[] = [];

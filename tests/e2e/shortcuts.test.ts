@@ -7,13 +7,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { dbOf, findSegments, type Reading } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { BEEP_PATTERN, writeBeepWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 /** The default keys (console-settings.ts), as Playwright names them. */
 const KEYS = { approveNext: 'Control+Shift+KeyA', muteSelf: 'Control+KeyM', marker: 'Control+KeyK' };
@@ -25,7 +23,7 @@ async function heard(page: Page, sinceWallMs: number): Promise<Reading[]> {
   );
 }
 
-describeIfChromium('the studio’s shortcut keys, in Chromium', () => {
+describe('the studio’s shortcut keys, in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-keys-'));
   let studio: StudioHost;
   const browsers: Browser[] = [];

@@ -7,13 +7,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { dbOf, findSegments, matchPattern, type Reading } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { BEEP_PATTERN, writeBeepWav, writeWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
 async function readings(page: Page, sinceWallMs: number): Promise<Reading[]> {
   return page.evaluate(
@@ -24,7 +22,7 @@ async function readings(page: Page, sinceWallMs: number): Promise<Reading[]> {
 
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
-describeIfChromium('raise a hand, get approved, be heard, be muted — in Chromium', () => {
+describe('raise a hand, get approved, be heard, be muted — in Chromium', () => {
   let studio: StudioHost;
   const browsers: Browser[] = [];
   let host: Page;

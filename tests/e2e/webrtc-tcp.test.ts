@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioHost } from '../../src/main/studio-host';
-import { chromiumAvailable, launchChromium } from '../support/browser';
+import { launchChromium } from '../support/browser';
 import { eventually } from '../support/fakeRoom';
 import { dbOf } from '../support/pattern';
 import { goLive, listen, startTestStudio } from '../support/studio';
 import { writeBeepWav } from '../support/wav';
 
-const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
-if (!chromiumAvailable()) console.warn('SKIPPED: Chromium is not installed (apt-get install chromium); .ci/run installs it');
 
-describeIfChromium('TCP fallback, in Chromium', () => {
+describe('TCP fallback, in Chromium', () => {
   let studio: StudioHost;
   const browsers: Browser[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'hostline-e2e-tcp-'));

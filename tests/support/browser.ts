@@ -4,11 +4,15 @@ import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.HOSTLINE_CHROMIUM ?? '/usr/bin/chromium';
 
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
+/** npm test installs Chromium first (scripts/ensure-debian-packages.mjs); a test never skips for want of it. */
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: run as root \`apt-get install -y chromium\` (npm test and .ci/run install it), or set HOSTLINE_CHROMIUM`);
+  }
 }
 
 export async function launchChromium(options: { micWav?: string; loop?: boolean; headless?: boolean; extraArgs?: string[] } = {}): Promise<Browser> {
+  requireChromium();
   const args = [
     '--no-sandbox',
     '--disable-gpu',

@@ -19,16 +19,6 @@ export interface SpeechFile {
   length: number;
 }
 
-export function speechToolsAvailable(): boolean {
-  try {
-    execFileSync('espeak-ng', ['--version'], { stdio: 'ignore' });
-    execFileSync('sox', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads the samples of a 16-bit mono PCM WAV. */
 function readPcm16(path: string): Float32Array {
   const buf = readFileSync(path);
