@@ -378,6 +378,19 @@ describe('StudioSession', () => {
     expect(session.state.error).toBe('that was the last segment');
   });
 
+  it('dips the soundboard’s beds while another speaker talks, as the server hears them, not for the host alone', async () => {
+    const invite = await goLive(ctx.studio);
+    const grace = await guest(ctx, invite, 'Grace');
+    const space = ctx.server.sfu.space(ctx.studio.session.state.live!.spaceId)!;
+    const host = ctx.studio.session.room!.memberId!;
+    // The server's speaking announcements (from mediasoup's audio levels in a real show).
+    space.broadcast('space.speaking', { memberIds: [host] });
+    space.broadcast('space.speaking', { memberIds: [host, grace.memberId!] });
+    space.broadcast('space.speaking', { memberIds: [] });
+    // The host alone does not count (their own voice detector does that); Grace does; then nobody.
+    await eventually(() => expect(ctx.studio.engine().speakersTalking.slice(-3)).toEqual([false, true, false]));
+  });
+
   it('session.close() closes the console and the room and lets go of the keyboard', async () => {
     const invite = await goLive(ctx.studio);
     const { session, keyboard } = ctx.studio;

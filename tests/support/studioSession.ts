@@ -31,6 +31,8 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
   /** Remote speakers the engine was asked to play, by member id. */
   readonly playing = new Map<string, string>();
   readonly pushToTalk: boolean[] = [];
+  /** What the session told the soundboard's ducking about the other speakers, in order. */
+  readonly speakersTalking: boolean[] = [];
   started = false;
   closed = false;
   readonly remotes = {
@@ -55,6 +57,9 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
   }
   async setInput(device: AudioDevice | undefined): Promise<void> {
     await this.microphone.use(device);
+  }
+  setSpeakersTalking(talking: boolean): void {
+    this.speakersTalking.push(talking);
   }
   async setOutput(device: AudioDevice | undefined): Promise<void> {
     this.outputDeviceId = device?.deviceId ?? '';

@@ -43,6 +43,8 @@ export interface StudioEngine {
   setInput(device: AudioDevice | undefined): Promise<void>;
   setOutput(device: AudioDevice | undefined): Promise<void>;
   setPushToTalkHeld(held: boolean): void;
+  /** Whether someone else on the Stage talks: the soundboard's beds dip for them as for the host. */
+  setSpeakersTalking(talking: boolean): void;
   configure(next: ConsoleSettings): Promise<void>;
   setListeningOn(where: ConsoleSettings['listeningOn']): Promise<void>;
   close(): Promise<void>;
@@ -531,6 +533,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       engine.remotes.add(remote.memberId, remote.displayName, remote.track);
     });
     room.on('trackremoved', ({ consumerId }) => engine.remotes.remove(speakerOf.get(consumerId) ?? ''));
+    room.on('speaking', (memberIds) => engine.setSpeakersTalking(memberIds.some((id) => id !== room.memberId)));
     room.on('ended', (reason) => {
       this.runOfShow.finish();
       void this.#recorder?.stop().catch(() => undefined);
