@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Before the tests: the Debian packages live captions and their tests need (pocketsphinx and its
-// model, libopus, festival's US voice, espeak-ng). Installed when missing if we are root on Debian;
-// otherwise the run stops here with the command to run. Never a silent skip.
+// model, libopus, festival's US voice, espeak-ng, and sox, which lays out the tests' speech).
+// Installed when missing if we are root on Debian; otherwise the run stops here with the command to
+// run. Never a silent skip.
 import { spawnSync } from 'node:child_process';
 
-const PACKAGES = ['libpocketsphinx3', 'libsphinxbase3', 'pocketsphinx-en-us', 'libopus0', 'festival', 'festvox-us-slt-hts', 'espeak-ng'];
+const PACKAGES = ['libpocketsphinx3', 'libsphinxbase3', 'pocketsphinx-en-us', 'libopus0', 'festival', 'festvox-us-slt-hts', 'espeak-ng', 'sox'];
 const installed = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 const missing = PACKAGES.filter((pkg) => !installed(pkg));
 if (missing.length === 0) process.exit(0);

@@ -16,6 +16,7 @@ export function registerRecordingIpc(ipcMain: IpcMain, host: StudioHost): void {
   ipcMain.handle(STUDIO_IPC.recordingAddTrack, (_e, body: unknown) => c.addTrack(body));
   ipcMain.handle(STUDIO_IPC.recordingAudio, (_e, batch: unknown) => c.audio(bytesOf(batch)));
   ipcMain.handle(STUDIO_IPC.recordingEvents, (_e, body: unknown) => c.events(body));
+  ipcMain.handle(STUDIO_IPC.recordingCaptions, (_e, body: unknown) => c.captions(body));
   ipcMain.handle(STUDIO_IPC.recordingPause, (_e, body: unknown) => c.pause(body));
   ipcMain.handle(STUDIO_IPC.recordingResume, (_e, body: unknown) => c.resume(body));
   ipcMain.handle(STUDIO_IPC.recordingStop, (_e, body: unknown) => c.stop(body));

@@ -44,10 +44,12 @@ export async function startStudioHost(options: {
   defaultPort?: number;
   /** Where recordings go unless the settings name a folder (default $HOSTLINE_RECORDINGS_DIR, else <data dir>/recordings). */
   recordingsDir?: string;
+  /** Server settings no flag sets (tests point the embedded SFU at their own caption worker build). */
+  serverOverrides?: Partial<ServerConfig>;
 }): Promise<StudioHost> {
   const env = { ...options.env };
   if (options.defaultPort !== undefined && env.HOSTLINE_PORT === undefined) env.HOSTLINE_PORT = String(options.defaultPort);
-  const config: ServerConfig = parseConfig(options.argv, env);
+  const config: ServerConfig = { ...parseConfig(options.argv, env), ...options.serverOverrides };
   config.staticDir ??= options.staticDir;
   // The embedded SFU admits only this studio to create Spaces.
   config.studioKey ??= randomBytes(24).toString('base64url');

@@ -18,6 +18,7 @@ const studio: StudioApi = {
   addRecordingTrack: (request) => ipcRenderer.invoke(STUDIO_IPC.recordingAddTrack, request),
   sendRecordingAudio: (batch) => ipcRenderer.invoke(STUDIO_IPC.recordingAudio, batch),
   addRecordingEvents: (events) => ipcRenderer.invoke(STUDIO_IPC.recordingEvents, { events }),
+  addRecordingCaptions: (lines) => ipcRenderer.invoke(STUDIO_IPC.recordingCaptions, { lines }),
   pauseRecording: (atFrame) => ipcRenderer.invoke(STUDIO_IPC.recordingPause, { atFrame }),
   resumeRecording: (atFrame) => ipcRenderer.invoke(STUDIO_IPC.recordingResume, { atFrame }),
   stopRecording: (atFrame) => ipcRenderer.invoke(STUDIO_IPC.recordingStop, { atFrame }),

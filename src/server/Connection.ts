@@ -122,7 +122,12 @@ export class Connection {
     if (!joined || (joined.member.closed && joined.space.status === 'live')) return account;
     return {
       ...account,
-      member: { role: joined.member.role, spaceLive: joined.space.status === 'live', producer: joined.space.backchannel.isProducer(joined.member.id) },
+      member: {
+        role: joined.member.role,
+        spaceLive: joined.space.status === 'live',
+        captionEditor: this.#sfu.captions.of(joined.space.id)?.isEditor(joined.member) ?? false,
+        producer: joined.space.backchannel.isProducer(joined.member.id),
+      },
     };
   }
 

@@ -58,6 +58,7 @@ export class Sfu {
         dataDir: config.dataDir,
         nice: config.captionNice,
         shedMs: config.captionShedMs,
+        watchdogMs: config.captionWatchdogMs,
       },
       logger,
     );

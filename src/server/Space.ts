@@ -87,6 +87,8 @@ export class Space extends TypedEmitter<SpaceEvents> {
   #status: SpaceStatus = 'live';
   /** Who is speaking and for how long, from the router's audio levels. */
   #speaking: SpeakingTracker | undefined;
+  /** Settles once the speaking tracker of the current router is made (it is made while clients rebuild). */
+  #speakingReady: Promise<unknown> = Promise.resolve();
   /** Talk time kept across a restart, handed to the speaking tracker when it starts. */
   #restoredTalkTime: Record<string, number> = {};
 
@@ -172,12 +174,15 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.#router = router;
     this.#watchRouter();
     for (const member of this.members()) member.closeMedia();
-    await this.start();
+    // Clients are told at once and rebuild while the speaking tracker is made (addProducer waits for it).
+    const started = this.start();
+    this.#speakingReady = started.catch(() => undefined);
     this.#moving = false;
     this.logger.warn('space moved to a new media router', { routerId: router.id });
     this.safeEmit('routerchanged', router);
     this.broadcast('space.mediarestart', { routerRtpCapabilities: router.rtpCapabilities as EventMap['space.mediarestart']['routerRtpCapabilities'] });
     this.view.schedule();
+    await started;
   }
 
   #watchRouter(): void {
@@ -211,14 +216,17 @@ export class Space extends TypedEmitter<SpaceEvents> {
       this.broadcast('producer.removed', { producerId: producer.id }, member.id);
       this.view.schedule();
     });
-    await this.#speaking?.add(producer, member.id);
-    if (!producer.closed) this.safeEmit('produceradded', { producer, memberId: member.id, displayName: member.displayName });
+    // Everyone starts consuming at once (after a worker death this is what they wait for); the speaking
+    // tracker and the taps follow.
     this.broadcast(
       'producer.added',
       { producerId: producer.id, memberId: member.id, displayName: member.displayName, paused: producer.paused },
       member.id,
     );
     this.view.schedule();
+    await this.#speakingReady;
+    await this.#speaking?.add(producer, member.id);
+    if (!producer.closed) this.safeEmit('produceradded', { producer, memberId: member.id, displayName: member.displayName });
   }
 
   /** Who is speaking now, by member id. */

@@ -114,8 +114,9 @@ export class Stage {
   /** Mutes or unmutes a member: the flag survives reconnects, the producer follows it. */
   async setMuted(member: Member, muted: boolean): Promise<void> {
     member.muted = muted;
-    await Promise.all([...member.producers.values()].map((p) => (muted ? p.pause() : p.resume())));
+    // The flag goes to the store before the producers follow, so a worker dying under the pause loses no mute.
     this.#space.view.schedule();
+    await Promise.all([...member.producers.values()].map((p) => (muted ? p.pause() : p.resume())));
   }
 
   /** Gives `member` a new role and announces it; coming on stage clears their hand and invitation. */

@@ -48,6 +48,8 @@ const ConfigSchema = z
     captionShedMs: z.number().int().min(3000).max(600_000),
     /** nice(1) value of the caption worker: 10 by default, so captions wait before audio ever does. */
     captionNice: z.number().int().min(0).max(19),
+    /** A caption worker silent this long (it reports every second) is killed and started again, ms. */
+    captionWatchdogMs: z.number().int().min(2000).max(600_000),
     // ---- media ports (issue 18: one WebRtcServer per worker) ----
     /** How WebRTC clients reach a worker: all on the worker's one port (`server`), or a port each (`range`). */
     rtcPorts: z.enum(['server', 'range']),
@@ -91,6 +93,7 @@ const OPTIONS = [
   { key: 'captionStreams', flag: 'caption-streams', env: 'HOSTLINE_CAPTION_STREAMS', type: 'int', help: 'speakers captioned at the same moment, at most (default 4; ~90 MB each)' },
   { key: 'captionShedMs', flag: 'caption-shed-ms', env: 'HOSTLINE_CAPTION_SHED_MS', type: 'int', help: 'how far behind a speaker\'s captions may fall before audio is skipped to catch up (default 8000)' },
   { key: 'captionNice', flag: 'caption-nice', env: 'HOSTLINE_CAPTION_NICE', type: 'int', help: 'CPU priority (nice) of the caption worker (default 10: below the SFU and its media)' },
+  { key: 'captionWatchdogMs', flag: 'caption-watchdog-ms', env: 'HOSTLINE_CAPTION_WATCHDOG_MS', type: 'int', help: 'restart a caption worker that has not answered for this long (default 30000)' },
   { key: 'staticDir', flag: 'static-dir', env: 'HOSTLINE_STATIC_DIR', type: 'string', help: 'folder with the built studio and listener page (default out/renderer)' },
   { key: 'database', flag: 'database', env: 'HOSTLINE_DATABASE_URL', type: 'string', help: 'postgres://user:pass@host/db, or a SQLite file (default hostline.db in the data folder)' },
   { key: 'smtp', flag: 'smtp', env: 'HOSTLINE_SMTP_URL', type: 'string', help: 'smtp://user:pass@host:port for outgoing mail (default: .eml files in <data folder>/outbox)' },
@@ -119,6 +122,7 @@ export function defaultConfig(): ServerConfig {
     captionStreams: 4,
     captionNice: 10,
     captionShedMs: 8000,
+    captionWatchdogMs: 30_000,
     rtcPorts: 'server',
     rtcPort: 40000,
     iceConsentTimeoutS: 30,

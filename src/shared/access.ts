@@ -2,7 +2,7 @@
 // the server's Connection checks them (and a request's target) before any handler runs, and clients
 // read them through `can` (src/shared/protocol.ts) only to offer what would be allowed. World-free.
 //
-// Adding a kind of rule (signed-in accounts, "caption editor", a backstage producer, …):
+// Adding a kind of rule (signed-in accounts, a backstage producer, …; `captionEditor` below is one):
 //   1. add its shape to `Access` below;
 //   2. add its check to ACCESS_CHECKS (the compiler refuses the table until you do);
 //   3. add the facts the check needs to `Actor`, and have the server's Connection fill them in;
@@ -20,15 +20,21 @@ export interface Actor {
     role: Role;
     /** False once the Space has ended: members' requests then answer `space_ended`. */
     spaceLive: boolean;
+    /** The host named this member caption editor (src/server/captions/SpaceCaptions.ts keeps the list). */
+    captionEditor?: boolean;
     /** Whether the host named them a producer (on the backchannel without being on the Stage). */
     producer?: boolean;
   };
 }
 
-/** An access rule. `allOf` combines rules that must all pass, checked in order. */
+/**
+ * An access rule. `allOf` combines rules that must all pass, checked in order. `captionEditor`
+ * admits the host, the co-hosts and the members the host named caption editor.
+ */
 export type Access =
   | { readonly kind: 'anyone' }
   | { readonly kind: 'member'; readonly roles: readonly Role[] }
+  | { readonly kind: 'captionEditor' }
   /** A signed-in account (suspended accounts cannot sign in, so never pass). */
   | { readonly kind: 'account' }
   /** The backchannel's people: the host, the co-hosts, and the producers the host named. */
@@ -51,6 +57,15 @@ const ACCESS_CHECKS: Checks = {
     const member = actor.member;
     if (!member) return { ok: false, code: 'not_joined', message: `${type} needs a joined space` };
     if (!rule.roles.includes(member.role)) return { ok: false, code: 'forbidden', message: `a ${member.role} may not ${type}` };
+    if (!member.spaceLive) return { ok: false, code: 'space_ended', message: 'this space has ended' };
+    return ALLOWED;
+  },
+  captionEditor: (_rule, actor) => {
+    const member = actor.member;
+    if (!member) return { ok: false, code: 'not_joined', message: 'correcting captions needs a joined space' };
+    if (member.role !== 'host' && member.role !== 'cohost' && !member.captionEditor) {
+      return { ok: false, code: 'forbidden', message: 'only the host, a co-host or a caption editor the host named may correct captions' };
+    }
     if (!member.spaceLive) return { ok: false, code: 'space_ended', message: 'this space has ended' };
     return ALLOWED;
   },
@@ -99,6 +114,8 @@ export const STAGE = members('host', 'cohost', 'speaker');
 export const HOSTS = members('host', 'cohost');
 export const HOST = members('host');
 export const LISTENER = members('listener');
+/** The host, the co-hosts, and members the host named caption editor. */
+export const CAPTION_EDITORS = { kind: 'captionEditor' } as const satisfies Access;
 /** The host, the co-hosts and the producers the host named: the backchannel. */
 export const BACKCHANNEL = { kind: 'backchannel' } as const satisfies Access;
 

@@ -67,11 +67,6 @@ export interface CaptionState {
   };
 }
 
-/** Whether a member may correct and hide lines: the host, a co-host, or a caption editor the host named. */
-export function mayEditCaptions(role: string, memberId: string, state: Pick<CaptionState, 'editors'>): boolean {
-  return role === 'host' || role === 'cohost' || state.editors.some((e) => e.memberId === memberId);
-}
-
 // ---- WebVTT -------------------------------------------------------------------------------------
 
 /** `HH:MM:SS.mmm`, as WebVTT wants it. */
@@ -89,9 +84,9 @@ function escapeCueText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A voice tag's annotation may not hold `>` or line breaks. */
+/** A voice tag's annotation may not hold a raw `>` or a line break; character references stand for `&<>`. */
 function escapeVoice(name: string): string {
-  return name.replace(/[>\r\n]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return name.replace(/[\r\n]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export interface CueSource {

@@ -88,14 +88,22 @@ export function eventSchema(type: EventType): z.ZodType {
   return EVENTS[type] as z.ZodType;
 }
 
+/** What a client knows of itself for `can`: its role, and the grants it holds in the Space. */
+export interface Viewer {
+  role: Role;
+  /** The host named this member caption editor (the captions state lists the editors). */
+  captionEditor?: boolean;
+}
+
 /**
- * Whether a member holding `role` may send `type` (to someone holding `targetRole`, for requests that
- * act on another person), by the same rules the server checks. Clients use it to offer only what
- * would be allowed; the server decides.
+ * Whether a member holding `role` (or the `Viewer`, with its grants) may send `type` (to someone
+ * holding `targetRole`, for requests that act on another person), by the same rules the server
+ * checks. Clients use it to offer only what would be allowed; the server decides.
  */
-export function can(role: Role, type: RequestType, targetRole?: Role): boolean {
+export function can(viewer: Role | Viewer, type: RequestType, targetRole?: Role): boolean {
   const spec = requestSpec(type);
-  if (!checkAccess(spec.access, { member: { role, spaceLive: true } }, type).ok) return false;
+  const { role, captionEditor } = typeof viewer === 'string' ? { role: viewer, captionEditor: false } : viewer;
+  if (!checkAccess(spec.access, { member: { role, spaceLive: true, captionEditor } }, type).ok) return false;
   if (spec.target && targetRole) return checkTarget(spec.target, role, { role: targetRole, self: false }).ok;
   return true;
 }

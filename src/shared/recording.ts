@@ -63,6 +63,8 @@ export interface RecordingManifest {
   durationSec: number;
   tracks: RecordingTrack[];
   events: TimelineEvent[];
+  /** The captions' WebVTT file in the folder, when the Space was captioned while recording. */
+  captions?: string;
 }
 
 export interface RecordingSummary {
@@ -149,6 +151,22 @@ export const TimelineEventInputSchema = z.object({
 export type TimelineEventInput = z.infer<typeof TimelineEventInputSchema>;
 
 export const FrameSchema = z.object({ atFrame: z.number().int().nonnegative() });
+
+/**
+ * A caption line for the recording's WebVTT, as the studio received it over the signaling: its latest
+ * revision (a correction replaces the text, a hidden line leaves the file), timed on the studio's
+ * audio clock (frames of the console's AudioContext, the clock the tracks are recorded on).
+ */
+export const RecordingCaptionSchema = z.strictObject({
+  lineId: z.string().min(1).max(64),
+  displayName: z.string().min(1).max(64),
+  text: z.string().max(2000),
+  hidden: z.boolean(),
+  revision: z.number().int().nonnegative(),
+  startFrame: z.number().int(),
+  endFrame: z.number().int(),
+});
+export type RecordingCaptionInput = z.infer<typeof RecordingCaptionSchema>;
 
 export const ExportSchema = z.object({
   /** Trim: keep from here (seconds); default the start. */

@@ -4,6 +4,7 @@ import type {
   AddTrackRequest,
   ExportRequest,
   ExportResult,
+  RecordingCaptionInput,
   RecordingManifest,
   RecordingStatus,
   RecordingSummary,
@@ -39,6 +40,8 @@ export interface StudioApi {
   /** Audio chunks framed by encodeAudioBatch (binary, never JSON); answers the status. */
   sendRecordingAudio(batch: ArrayBuffer): Promise<RecordingStatus>;
   addRecordingEvents(events: TimelineEventInput[]): Promise<void>;
+  /** Caption lines (new, corrected or hidden) for the recording's captions.vtt, on the audio clock. */
+  addRecordingCaptions(lines: RecordingCaptionInput[]): Promise<void>;
   pauseRecording(atFrame: number): Promise<RecordingStatus>;
   resumeRecording(atFrame: number): Promise<RecordingStatus>;
   /** Ends the recording; every track ends at `atFrame` of the audio clock when given. */
@@ -68,6 +71,7 @@ export const STUDIO_IPC = {
   recordingAddTrack: 'studio:recording-add-track',
   recordingAudio: 'studio:recording-audio',
   recordingEvents: 'studio:recording-events',
+  recordingCaptions: 'studio:recording-captions',
   recordingPause: 'studio:recording-pause',
   recordingResume: 'studio:recording-resume',
   recordingStop: 'studio:recording-stop',

@@ -5,18 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import { RequestError } from '../../src/renderer/room/SignalingClient';
-import { can, PROTOCOL_VERSION, REQUEST_TYPES, type RequestInput, type RequestType } from '../../src/shared/protocol';
+import { can, PROTOCOL_VERSION, REQUEST_TYPES, type RequestInput, type RequestType, type Viewer } from '../../src/shared/protocol';
 import type { Role } from '../../src/shared/roles';
 import { eventually, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
 import { buildSpace, type SpaceFixture } from '../support/spaceFixture';
 
 /**
- * Members by role; `removed` (removed from the Space, connection open); `unauthenticated` (connected,
- * not joined, signed out); `account` (connected, not joined, signed in to an account); `suspended`
- * (connected, not joined, whose account an owner suspended: it cannot sign in).
+ * Members by role; `editor` (a listener on stage whom the host named caption editor); `removed`
+ * (removed from the Space, connection open); `unauthenticated` (connected, not joined, signed out);
+ * `account` (connected, not joined, signed in to an account); `suspended` (connected, not joined,
+ * whose account an owner suspended: it cannot sign in).
  */
-const ACTORS = ['host', 'cohost', 'speaker', 'listener', 'removed', 'unauthenticated', 'account', 'suspended'] as const;
+const ACTORS = ['host', 'cohost', 'speaker', 'listener', 'editor', 'removed', 'unauthenticated', 'account', 'suspended'] as const;
 type Actor = (typeof ACTORS)[number];
 type Outcome = 'ok' | string;
 
@@ -33,6 +34,11 @@ interface World {
 
 const M = 'not_joined';
 const F = 'forbidden';
+/**
+ * The outcome per actor. The editor is a listener like "listener" (hand raised, invited on stage)
+ * whom the host named caption editor: the grant changes nothing but correcting captions, so their
+ * outcome is the listener's unless a row says otherwise.
+ */
 const row = (
   host: Outcome,
   cohost: Outcome,
@@ -42,11 +48,13 @@ const row = (
   unauth: Outcome = M,
   account: Outcome = unauth,
   suspended: Outcome = unauth,
+  editor: Outcome = listener,
 ) => ({
   host,
   cohost,
   speaker,
   listener,
+  editor,
   removed,
   unauthenticated: unauth,
   account,
@@ -57,7 +65,7 @@ const row = (
 const TOKENS = { account: '', suspended: '' };
 
 const ownProducer = (w: World, actor: Actor) => ({
-  producerId: (['listener', 'removed', 'unauthenticated', 'account', 'suspended'].includes(actor) ? w.f.host : w.client(actor)).producer!.id,
+  producerId: (['listener', 'editor', 'removed', 'unauthenticated', 'account', 'suspended'].includes(actor) ? w.f.host : w.client(actor)).producer!.id,
 });
 
 const TABLE: Record<RequestType, Row> = {
@@ -131,8 +139,8 @@ const TABLE: Record<RequestType, Row> = {
   'captions.decline': { data: () => ({ declined: true }), expect: row('ok', 'ok', 'ok', 'ok') },
   'captions.editor': { data: (w) => ({ memberId: w.f.id('audience'), editor: true }), expect: row('ok', F, F, F) },
   // Nobody but hosts and named editors may edit; for them, a line that does not exist is not found.
-  'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F) },
-  'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F) },
+  'captions.correct': { data: () => ({ lineId: 'no-such-line', text: 'fixed' }), expect: row('not_found', 'not_found', F, F, M, M, M, M, 'not_found') },
+  'captions.hide': { data: () => ({ lineId: 'no-such-line', hidden: true }), expect: row('not_found', 'not_found', F, F, M, M, M, M, 'not_found') },
   // The backchannel: the host and co-hosts (and producers the host names, below); a listener can neither read nor send.
   'backchannel.send': { data: () => ({ text: 'two minutes to the break' }), expect: row('ok', 'ok', F, F) },
   'backchannel.read': { data: () => ({}), expect: row('ok', 'ok', F, F) },
@@ -172,34 +180,43 @@ describe('authority: every request from every role', () => {
       'captions.editor': 'listener', 'backchannel.producer': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
-    const byData = new Set(['transport.create:listener']);
-    // Refused by a grant the role rule cannot see: speakers and listeners may correct captions once the
-    // host names them caption editor, so can() offers it and the server checks the grant.
-    for (const type of ['captions.correct', 'captions.hide']) for (const role of ['speaker', 'listener']) byData.add(`${type}:${role}`);
+    const byData = new Set(['transport.create:listener', 'transport.create:editor']);
+    // What each actor's client knows of itself: its role, and for the editor the grant the captions state lists.
+    const viewers = {
+      host: 'host',
+      cohost: 'cohost',
+      speaker: 'speaker',
+      listener: 'listener',
+      editor: { role: 'listener', captionEditor: true },
+    } as const satisfies Record<string, Role | Viewer>;
     for (const type of REQUEST_TYPES) {
-      for (const role of ['host', 'cohost', 'speaker', 'listener'] as const) {
-        if (byData.has(`${type}:${role}`)) continue;
-        const allowed = TABLE[type].expect[role] !== F;
-        expect(can(role, type, targetRole[type]), `${role} ${type}`).toBe(allowed);
+      for (const [actor, viewer] of Object.entries(viewers) as Array<[keyof typeof viewers, (typeof viewers)[keyof typeof viewers]]>) {
+        if (byData.has(`${type}:${actor}`)) continue;
+        const allowed = TABLE[type].expect[actor] !== F;
+        expect(can(viewer, type, targetRole[type]), `${actor} ${type}`).toBe(allowed);
       }
     }
   });
 
   /**
    * The World: host; co-hosts "cohost" and "cohost2"; speakers "speaker" and "speaker2"; listeners
-   * "listener" (hand raised, invited on stage), "asker" and "asker2" (hands raised), "audience",
-   * "removed" (removed by the host, connection still open) and an unjoined connection.
+   * "listener" (hand raised, invited on stage), "asker" and "asker2" (hands raised), "editor" (hand
+   * raised, invited on stage, named caption editor by the host), "audience", "removed" (removed by
+   * the host, connection still open) and an unjoined connection.
    */
   async function world(): Promise<World & { unauth: RoomClient; removed: RoomClient }> {
     const f = await buildSpace(server.wsUrl, {
       cohosts: ['cohost', 'cohost2'],
       speakers: ['speaker', 'speaker2'],
-      listeners: ['listener', 'asker', 'asker2', 'audience', 'removed'],
+      listeners: ['listener', 'asker', 'asker2', 'editor', 'audience', 'removed'],
     });
     await f.people.asker!.raiseHand();
     await f.people.listener!.raiseHand();
     await f.people.asker2!.raiseHand();
+    await f.people.editor!.raiseHand();
     await f.host.request('stage.invite', { memberId: f.id('listener'), as: 'speaker' });
+    await f.host.request('stage.invite', { memberId: f.id('editor'), as: 'speaker' });
+    await f.host.request('captions.editor', { memberId: f.id('editor'), editor: true });
     await f.host.request('member.remove', { memberId: f.id('removed') });
     const unauth = fakeRoom(server.wsUrl);
     await unauth.connect();

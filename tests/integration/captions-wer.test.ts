@@ -1,10 +1,12 @@
 // Known speech through the real server path: a mediasoup producer on a Space's Stage (plain RTP with
 // libopus-encoded speech and the audio level Chromium would send), the stage tap, the speech gate,
 // the caption worker process (libopus → 16 kHz → pocketsphinx), and caption lines over the signaling
-// to a listener who shows captions. Two speakers talk at once; each line must carry the right name and
-// the word error rate must stay under the bounds measured for this engine (see README, Captions).
+// to a listener who shows captions. Two speakers talk at once; every packet they send must reach the
+// captioner, every line must carry the right name, and once the worker has recognised all they said
+// (under load well after they stopped: the test waits for that, never reads early) the word error rate
+// must stay under the bounds measured for this engine (see README, Captions).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptionLine } from '../../src/shared/captions';
@@ -16,9 +18,12 @@ import { SENTENCES, talk, wordErrorRate, type Talk, type Voice } from '../suppor
 
 requireCaptionTools();
 
-/** Upper bounds on WER, set from measured runs with headroom (README, "Accuracy to expect"). */
+/**
+ * Upper bounds on WER, set from measured runs with headroom (README, "Accuracy to expect"). Measured:
+ * 2.3 %, 14.6 %, 30.2 %, 19.5 %, the same words in every run at load 5-19, alone and beside other
+ * caption tests (the lines no longer depend on load; under load they only come later, marked delayed).
+ */
 const WER_BOUND: Record<string, number> = {
-  // Measured at load 12-14 on 2 cores: 4.7 %, 19.5 %, 25.6 %, 22.0 %.
   'festival clean': 0.15,
   'espeak clean': 0.35,
   'festival noisy': 0.4,
@@ -66,17 +71,34 @@ describe('captions on known speech, through the real server path', () => {
       const speakers = await Promise.all(
         Object.values(talks).map((t, i) => stageSpeaker(space, space.member(t.memberId)!, 0x1000 + i)),
       );
-      await Promise.all(Object.values(talks).map((t, i) => speakers[i]!.speak(t.talk)));
-      // The last words come out once the gate's hangover has passed and the engine caught up.
-      await eventually(() => {
-        for (const t of Object.values(talks)) {
-          const finals = feed.lines().filter((l) => l.final && l.memberId === t.memberId);
-          const lastEnd = (t.talk.sentences.at(-1)!.end) * 1000;
-          expect(finals.some((l) => l.endedAt - finals[0]!.startedAt > lastEnd - 1500 - t.talk.sentences[0]!.start * 1000)).toBe(true);
-        }
-      }, 30_000).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 2500));
-      for (const s of speakers) s.close();
+      // Speech begins once the server taps both microphones, so its gate hears each talk from its first packet.
+      const captions = server.sfu.captions.of(created.spaceId)!;
+      const keys = speakers.map((s) => `${created.spaceId}:${s.producer.id}`);
+      await eventually(() => expect(captions.talkerKeys()).toEqual(expect.arrayContaining(keys)), 10_000);
+      const sent = [0, 0];
+      let backlog: Record<string, number> = {};
+      const offLoad = server.sfu.captions.worker.on('load', (load) => (backlog = load.backlogMs));
+      try {
+        await Promise.all(Object.values(talks).map((t, i) => speakers[i]!.speak(t.talk, () => sent[i]!++)));
+        const spokenAt = Date.now();
+        // Every packet spoken reached the captioner: none lost on the way to the SFU or to its tap.
+        await eventually(async () => {
+          const tapped = captions.tapped();
+          for (const [i, s] of speakers.entries()) {
+            const [stats] = await s.producer.getStats();
+            expect({ producer: stats?.packetCount, tap: tapped[keys[i]!]?.packets, lost: tapped[keys[i]!]?.lost }).toEqual({ producer: sent[i], tap: sent[i], lost: 0 });
+          }
+        }, 5000);
+        // The speakers leave; their lines are all out once the worker has recognised everything they
+        // said and let them go (under load that is well after the audio ended, and lines say delayed).
+        for (const s of speakers) s.close();
+        await eventually(() => expect(Object.keys(backlog).filter((k) => keys.includes(k))).toEqual([]), 120_000);
+        console.log(`${noisy ? 'noisy' : 'clean'} round: the worker finished ${Date.now() - spokenAt} ms after the speech ended (load ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+        // The listener has every final line the server made.
+        await eventually(() => expect(feed.lines().filter((l) => l.final && l.text).length).toBe(captions.finalLines().length));
+      } finally {
+        offLoad();
+      }
 
       const results: Record<string, { wer: number; lines: number; text: string }> = {};
       for (const [name, t] of Object.entries(talks)) {
@@ -106,10 +128,10 @@ describe('captions on known speech, through the real server path', () => {
       expect(r.lines, key).toBeGreaterThanOrEqual(3);
       expect(r.wer, `${key}: "${r.text}"`).toBeLessThan(WER_BOUND[key]!);
     }
-  }, 120_000);
+  }, 240_000);
 
   it('stays within the bounds with pink noise under the speech', async () => {
     const results = await round(true);
     for (const [key, r] of Object.entries(results)) expect(r.wer, `${key}: "${r.text}"`).toBeLessThan(WER_BOUND[key]!);
-  }, 120_000);
+  }, 240_000);
 });

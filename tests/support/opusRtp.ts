@@ -91,7 +91,10 @@ export async function sendPaced(port: number, ssrc: number, packets: EncodedPack
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const p = packets[i]!;
-      socket.send(rtpPacket({ seq: seq++, timestamp, ssrc, level: p.level, payload: p.payload }), port, '127.0.0.1');
+      const datagram = rtpPacket({ seq: seq++, timestamp, ssrc, level: p.level, payload: p.payload });
+      // The last one must be out before the socket closes (a send still queued at close is dropped).
+      if (i === packets.length - 1) await new Promise<void>((resolve) => socket.send(datagram, port, '127.0.0.1', () => resolve()));
+      else socket.send(datagram, port, '127.0.0.1');
       timestamp += FRAME;
       onSent?.(i, Date.now());
     }

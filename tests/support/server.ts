@@ -4,6 +4,7 @@ import { defaultConfig, type ServerConfig } from '../../src/server/config';
 import { Logger } from '../../src/server/logger';
 import type { LimitTable } from '../../src/server/http/RateLimits';
 import { startServer, type RunningServer } from '../../src/server/server';
+import { buildCaptionWorker } from './captionWorker';
 
 export const RENDERER_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer');
 
@@ -34,6 +35,8 @@ export async function startTestServer(
     staticDir: RENDERER_DIR,
     // Short, so succession and expiry happen within a test.
     graceMs: 400,
+    // Captions run the worker built from the code under test, in every test server that turns them on.
+    captionWorkerScript: overrides.captionWorkerScript ?? (await buildCaptionWorker()),
     ...overrides,
   };
   const logs: Array<Record<string, unknown>> = [];

@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JsonFileSettingsStore } from '../../src/main/services/SettingsService';
 import { startStudioHost, type StudioHost } from '../../src/main/studio-host';
+import type { ServerConfig } from '../../src/server/config';
+import { buildCaptionWorker } from './captionWorker';
 import { eventually } from './fakeRoom';
 import { RENDERER_DIR } from './server';
 
 /** The studio host with its embedded SFU on a free loopback port, settings and recordings kept in `dir`. */
-export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<StudioHost> {
+export async function startTestStudio(
+  dir: string,
+  extraArgv: string[] = [],
+  options: { recordingsDir?: string; serverOverrides?: Partial<ServerConfig> } = {},
+): Promise<StudioHost> {
+  // The embedded SFU's captions run the worker built from the code under test.
+  const serverOverrides = { captionWorkerScript: await buildCaptionWorker(), ...options.serverOverrides };
   return startStudioHost({
     argv: ['--port', '0', '--workers', '1', '--rtc-port', '0', '--log-level', 'warn', ...extraArgv],
     // The embedded SFU's database and mail outbox go in the test's folder.
@@ -16,7 +24,8 @@ export function startTestStudio(dir: string, extraArgv: string[] = []): Promise<
     staticDir: RENDERER_DIR,
     settingsStore: new JsonFileSettingsStore(join(dir, 'settings.json')),
     browserBridge: true,
-    recordingsDir: join(dir, 'recordings'),
+    recordingsDir: options.recordingsDir ?? join(dir, 'recordings'),
+    serverOverrides,
   });
 }
 

@@ -170,6 +170,7 @@ export function nodeStudioApi(settings: SettingsService, endpoint: () => { httpU
     addRecordingTrack: unused,
     sendRecordingAudio: unused,
     addRecordingEvents: unused,
+    addRecordingCaptions: unused,
     pauseRecording: unused,
     resumeRecording: unused,
     stopRecording: unused,

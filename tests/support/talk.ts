@@ -33,11 +33,11 @@ export function speechToolsMissing(): string | undefined {
 }
 
 function readWav16(path: string): Float32Array {
-  const raw = execFileSync('sox', [path, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-r', String(RATE), '-c', '1', '-'], { maxBuffer: 1 << 28 });
+  const raw = execFileSync('sox', ['-R', path, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-r', String(RATE), '-c', '1', '-'], { maxBuffer: 1 << 28 });
   return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4).slice();
 }
 
-/** One sentence as 48 kHz mono float samples, silence trimmed, peak at -3 dBFS. */
+/** One sentence as 48 kHz mono float samples, silence trimmed, peak at -3 dBFS; the same samples every run. */
 export function say(dir: string, voice: Voice, text: string, name: string): Float32Array {
   const raw = join(dir, `${name}-raw.wav`);
   const ready = join(dir, `${name}.wav`);
@@ -46,7 +46,9 @@ export function say(dir: string, voice: Voice, text: string, name: string): Floa
   } else {
     execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, text]);
   }
-  execFileSync('sox', [raw, '-r', String(RATE), '-c', '1', '-b', '16', ready,
+  // -R: sox dithers whenever it writes 16 bits, from a random seed per run unless told to repeat; a
+  // different dither of the same sentence moved pocketsphinx's noisy WER between 28 % and 37 %.
+  execFileSync('sox', ['-R', raw, '-r', String(RATE), '-c', '1', '-b', '16', ready,
     'silence', '1', '0.01', '0.5%', 'reverse', 'silence', '1', '0.01', '0.5%', 'reverse', 'norm', '-3']);
   return readWav16(ready);
 }

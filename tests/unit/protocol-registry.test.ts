@@ -2,7 +2,7 @@
 // server handler for every request.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ANYONE, BACKCHANNEL, checkAccess, checkTarget, HOSTS, members, type Access } from '../../src/shared/access';
+import { ANYONE, BACKCHANNEL, CAPTION_EDITORS, checkAccess, checkTarget, HOSTS, members, type Access } from '../../src/shared/access';
 import { can, EVENT_TYPES, eventSchema, gatherFeatures, REQUEST_TYPES, requestSpec } from '../../src/shared/protocol';
 import { feature, request } from '../../src/shared/protocol/define';
 import { HANDLERS } from '../../src/server/handlers/index';
@@ -14,7 +14,7 @@ describe('the protocol registry', () => {
       const spec = requestSpec(type);
       expect(spec.data, type).toBeInstanceOf(z.ZodType);
       expect(spec.reply, type).toBeInstanceOf(z.ZodType);
-      expect(['anyone', 'member', 'allOf', 'backchannel'], type).toContain(spec.access.kind);
+      expect(['anyone', 'member', 'captionEditor', 'allOf', 'backchannel'], type).toContain(spec.access.kind);
     }
   });
 
@@ -85,6 +85,19 @@ describe('access rules', () => {
     expect(checkAccess(both, {}, 't')).toMatchObject({ code: 'not_joined' });
   });
 
+  it('the caption editor rule admits hosts, co-hosts and named editors whatever their role, in a live space', () => {
+    const rule = requestSpec('captions.correct').access;
+    expect(rule).toEqual(CAPTION_EDITORS);
+    expect(checkAccess(rule, host, 'captions.correct')).toEqual({ ok: true });
+    expect(checkAccess(rule, { member: { role: 'cohost', spaceLive: true } }, 'captions.correct')).toEqual({ ok: true });
+    for (const role of ['speaker', 'listener'] as const) {
+      expect(checkAccess(rule, { member: { role, spaceLive: true, captionEditor: true } }, 'captions.correct')).toEqual({ ok: true });
+      expect(checkAccess(rule, { member: { role, spaceLive: true } }, 'captions.correct')).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringMatching(/caption editor/) });
+    }
+    expect(checkAccess(rule, {}, 'captions.correct')).toMatchObject({ code: 'not_joined' });
+    expect(checkAccess(rule, { member: { role: 'listener', spaceLive: false, captionEditor: true } }, 'captions.correct')).toMatchObject({ code: 'space_ended' });
+  });
+
   it('a target rule lets hosts act only on whom they may moderate, and anyone on anyone else', () => {
     expect(checkTarget('moderated', 'cohost', { role: 'speaker', self: false })).toEqual({ ok: true });
     expect(checkTarget('moderated', 'cohost', { role: 'host', self: false })).toEqual({ ok: false, code: 'forbidden', message: 'a cohost may not act on the host' });
@@ -102,6 +115,14 @@ describe('can', () => {
     expect(can('speaker', 'queue.raise')).toBe(false);
     expect(can('listener', 'ping')).toBe(true);
     expect(can('host', 'stage.leave')).toBe(false);
+  });
+
+  it('offers caption corrections to the viewer the host named editor, and only to them among listeners', () => {
+    expect(can('listener', 'captions.correct')).toBe(false);
+    expect(can({ role: 'listener', captionEditor: true }, 'captions.correct')).toBe(true);
+    expect(can({ role: 'speaker', captionEditor: true }, 'captions.hide')).toBe(true);
+    expect(can({ role: 'listener', captionEditor: true }, 'captions.editor', 'listener')).toBe(false);
+    expect(can('cohost', 'captions.hide')).toBe(true);
   });
 
   it('takes the target into account for requests that act on someone', () => {

@@ -63,6 +63,9 @@ export function createBrowserStudio(): StudioApi {
     addRecordingEvents: async (events) => {
       await recordingCall<object>('events', { events });
     },
+    addRecordingCaptions: async (lines) => {
+      await recordingCall<object>('captions', { lines });
+    },
     pauseRecording: (atFrame) => withStatus(recordingCall<RecordingStatus>('pause', { atFrame })),
     resumeRecording: (atFrame) => withStatus(recordingCall<RecordingStatus>('resume', { atFrame })),
     stopRecording: async (atFrame) => {

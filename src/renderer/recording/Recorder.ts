@@ -1,13 +1,16 @@
 // Captures a show for local recording: AudioWorklet taps on the console's processed voice, on each remote
 // speaker as received, and on a mix of all of them (what the host says and hears), sent as binary PCM
 // batches to the main process four times a second; plus the timeline, from the Stage changes and speaking
-// the server announces (through the RoomClient).
+// the server announces (through the RoomClient); plus, when the Space is captioned, its final caption
+// lines (and their corrections) placed on the audio clock, for captions.vtt beside the tracks.
 // The renderer never holds more than a quarter of a second of the show.
+import type { CaptionLine } from '../../shared/captions';
 import {
   encodeAudioBatch,
   RECORDING_SAMPLE_RATE,
   type AddTrackRequest,
   type AudioChunk,
+  type RecordingCaptionInput,
   type RecordingStatus,
   type RecordingSummary,
   type TimelineEventInput,
@@ -17,7 +20,9 @@ import type { StageChange } from '../../shared/protocol';
 import { isOnStage, type Role } from '../../shared/roles';
 import type { StudioApi } from '../../shared/studio-api';
 import { TypedEmitter } from '../../shared/TypedEmitter';
+import type { CaptionFeed } from '../room/CaptionFeed';
 import type { RemoteTrack, RoomClient } from '../room/RoomClient';
+import { localNow, ServerClock } from '../room/ServerClock';
 import type { TapChunk, TapCommand, TapMessage } from './messages';
 import tapWorkletUrl from './recorder-tap.worklet.ts?worker&url';
 
@@ -54,6 +59,10 @@ interface Tap {
 
 /** How often captured audio and events go to main. */
 const SEND_INTERVAL_MS = 250;
+/** How often the server's clock is measured again while recording (clocks drift apart by ppm). */
+const CLOCK_SYNC_EVERY_MS = 60_000;
+/** How long a stop waits for captions of the last words (the gate's hangover plus recognition). */
+const CAPTIONS_SETTLE_MS = 3000;
 const loadedContexts = new WeakSet<BaseAudioContext>();
 
 export class Recorder extends TypedEmitter<RecorderEvents> {
@@ -83,13 +92,22 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   #markers = 0;
   /** Bytes sent to main so far (for people and tests). */
   bytesSent = 0;
+  /** The Space's captions, when the studio receives them; their final lines go to captions.vtt. */
+  readonly #captions: CaptionFeed | undefined;
+  /** Caption lines timed on the audio clock, ready to send. */
+  #captionLines: RecordingCaptionInput[] = [];
+  /** Where the server's clock (caption times) stands against ours. */
+  readonly #serverClock: ServerClock;
+  #clockTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(studio: StudioApi, console: RecorderConsole, room: RoomClient, hostName: string) {
+  constructor(studio: StudioApi, console: RecorderConsole, room: RoomClient, hostName: string, captions?: CaptionFeed) {
     super();
     this.#studio = studio;
     this.#console = console;
     this.#room = room;
     this.#hostName = hostName;
+    this.#captions = captions;
+    this.#serverClock = new ServerClock(() => room.request('ping', {}));
   }
 
   get state(): RecorderState {
@@ -134,6 +152,12 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
           if (label) this.#note('reaction', { label });
         }),
       ];
+      if (this.#captions) {
+        // Captions are an extra: a recording starts without them rather than not at all.
+        await this.#keepCaptions(this.#captions).catch((error: Error) =>
+          this.safeEmit('status', { state: 'recording', seconds: 0, tracks: this.#taps.size, message: `captions will not be saved with this recording: ${error.message}` }),
+        );
+      }
       // Everyone already on stage is on the timeline from its start.
       for (const m of snapshot?.stage ?? []) {
         this.#stage.set(m.memberId, m.displayName);
@@ -185,6 +209,7 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
     const endFrame = this.#nowFrame();
     const flushed = [...this.#taps.values()].map((tap) => this.#flushTap(tap));
     await Promise.all(flushed);
+    await this.#captionsSettled();
     this.#schedulePump();
     await this.#sending;
     let summary: RecordingSummary | undefined;
@@ -202,6 +227,43 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
 
   #nowFrame(): number {
     return Math.round(this.#console.context.currentTime * this.#console.context.sampleRate);
+  }
+
+  /** A moment on the server's clock (caption times) as a frame of the audio clock the tracks are recorded on. */
+  #frameAtServerTime(serverMs: number): number {
+    const context = this.#console.context;
+    const agoSeconds = (localNow() - this.#serverClock.toLocal(serverMs)) / 1000;
+    return Math.round((context.currentTime - agoSeconds) * context.sampleRate);
+  }
+
+  /** Receives the Space's caption lines while recording, shown or not, and keeps their final versions. */
+  async #keepCaptions(feed: CaptionFeed): Promise<void> {
+    await this.#serverClock.sync();
+    this.#clockTimer = setInterval(() => void this.#serverClock.sync(3).catch(() => undefined), CLOCK_SYNC_EVERY_MS);
+    this.#offRoom.push(feed.on('line', (line) => this.#onCaption(line)));
+    await feed.keepForRecording(true);
+  }
+
+  /** Waits (3 s at most) for the lines still being spoken at the stop to come out final, so the file has the last words. */
+  async #captionsSettled(): Promise<void> {
+    const feed = this.#captions;
+    if (!feed) return;
+    const until = performance.now() + CAPTIONS_SETTLE_MS;
+    while (feed.lines().some((l) => !l.final) && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  #onCaption(line: CaptionLine): void {
+    // Partial lines change while spoken; the file keeps what was finally said (and its corrections).
+    if (!line.final) return;
+    this.#captionLines.push({
+      lineId: line.lineId,
+      displayName: line.displayName,
+      text: line.text,
+      hidden: line.hidden,
+      revision: line.revision,
+      startFrame: this.#frameAtServerTime(line.startedAt),
+      endFrame: this.#frameAtServerTime(line.endedAt),
+    });
   }
 
   #setState(state: RecorderState): void {
@@ -318,10 +380,13 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   async #pump(): Promise<void> {
     const chunks = this.#outbox;
     const events = this.#events;
+    const captions = this.#captionLines;
     this.#outbox = [];
     this.#events = [];
+    this.#captionLines = [];
     try {
       if (events.length) await this.#studio.addRecordingEvents(events);
+      if (captions.length) await this.#studio.addRecordingCaptions(captions);
       if (!chunks.length) return;
       const batch = encodeAudioBatch(chunks);
       this.bytesSent += batch.byteLength;
@@ -341,6 +406,10 @@ export class Recorder extends TypedEmitter<RecorderEvents> {
   #teardown(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#clockTimer);
+    this.#clockTimer = undefined;
+    this.#captionLines = [];
+    if (this.#captions) void this.#captions.keepForRecording(false).catch(() => undefined);
     for (const off of this.#offRoom) off();
     this.#offRoom = [];
     for (const key of [...this.#taps.keys()]) this.#dropTap(key);

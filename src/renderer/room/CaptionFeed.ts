@@ -2,7 +2,8 @@
 // corrections and hidden lines applied as they arrive) and where captions stand in the Space. Every
 // `caption.line` is checked against the shared schema before it is trusted. A plain class with typed
 // events; the listener page and the studio render it, tests drive it in Node.
-import { CaptionLineSchema, mayEditCaptions, type CaptionLine, type CaptionState } from '../../shared/captions';
+import { CaptionLineSchema, type CaptionLine, type CaptionState } from '../../shared/captions';
+import { can } from '../../shared/protocol';
 import { TypedEmitter } from '../../shared/TypedEmitter';
 import type { RoomClient } from './RoomClient';
 
@@ -12,6 +13,8 @@ const MAX_LINES = 200;
 export type CaptionFeedEvents = {
   /** The lines changed (a new partial, a final, a correction, a line hidden). */
   lines: [lines: CaptionLine[]];
+  /** One line as it arrived (new, updated, corrected or hidden), for those who keep every revision. */
+  line: [line: CaptionLine];
   state: [state: CaptionState];
 };
 
@@ -23,6 +26,8 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
   /** Lines that failed the schema (a bug on one side); counted, never shown. */
   rejected = 0;
   readonly #offs: Array<() => void>;
+  /** Why this client wants lines from the server: the person shows them, or a recording keeps them. */
+  readonly #wants = { show: false, record: false };
 
   constructor(room: RoomClient) {
     super();
@@ -45,17 +50,36 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     return [...this.#lines.values()];
   }
 
-  /** Whether this member may correct and hide lines (the server checks again). */
+  /** Whether this member may correct and hide lines, by the request's own access rule (the server checks again). */
   get canEdit(): boolean {
     const role = this.#room.role;
     const memberId = this.#room.memberId;
-    return !!role && !!memberId && !!this.#state && mayEditCaptions(role, memberId, this.#state);
+    if (!role || !memberId || !this.#state) return false;
+    return can({ role, captionEditor: this.#state.editors.some((e) => e.memberId === memberId) }, 'captions.correct');
+  }
+
+  /** Whether the person shows captions (a recording may receive them while they do not). */
+  get showing(): boolean {
+    return this.#wants.show;
   }
 
   /** Show captions (or stop); turning them on brings the latest final lines. */
   async show(show: boolean): Promise<void> {
-    const { lines } = await this.#room.request('captions.show', { show });
-    if (!show) this.#lines.clear();
+    this.#wants.show = show;
+    await this.#subscribe();
+    if (this.#state) this.safeEmit('state', this.#state);
+  }
+
+  /** Receive lines for a recording (captions.vtt beside its tracks) whether or not they are shown. */
+  async keepForRecording(keep: boolean): Promise<void> {
+    this.#wants.record = keep;
+    await this.#subscribe();
+  }
+
+  async #subscribe(): Promise<void> {
+    const receive = this.#wants.show || this.#wants.record;
+    const { lines } = await this.#room.request('captions.show', { show: receive });
+    if (!receive) this.#lines.clear();
     for (const line of lines) this.#onLine(line);
     this.safeEmit('lines', this.lines());
   }
@@ -102,6 +126,7 @@ export class CaptionFeed extends TypedEmitter<CaptionFeedEvents> {
     if (line.hidden) this.#lines.delete(line.lineId);
     else this.#lines.set(line.lineId, line);
     while (this.#lines.size > MAX_LINES) this.#lines.delete(this.#lines.keys().next().value!);
+    this.safeEmit('line', line);
     this.safeEmit('lines', this.lines());
   }
 }

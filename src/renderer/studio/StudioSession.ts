@@ -70,7 +70,8 @@ export interface StudioSessionPorts<E extends StudioEngine, R extends StudioReco
   createEngine(settings: ConsoleSettings): E;
   /** `sessionToken` signs the connection in as the studio's account (the embedded SFU's local owner). */
   createRoom(options: { wsUrl: string; userToken?: string; sessionToken?: string }): RoomClient;
-  createRecorder(engine: E, room: RoomClient, hostName: string): R;
+  /** `captions`: the Space's captions, whose final lines the recorder saves beside the tracks. */
+  createRecorder(engine: E, room: RoomClient, hostName: string, captions: CaptionFeed): R;
   /** Keeps the user token between runs. */
   tokens: TokenStore;
   /** Where keyboard shortcuts come from. */
@@ -359,7 +360,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       await room.startSending(track);
       this.#room = room;
       this.#captions = captions;
-      this.#recorder = this.#ports.createRecorder(engine, room, hostName);
+      this.#recorder = this.#ports.createRecorder(engine, room, hostName, captions);
       this.safeEmit('recorder', this.#recorder);
       const shareLink = `${endpoint.httpUrl}${created.listenPath}#invite=${encodeURIComponent(created.listenerInvite)}`;
       this.#update({ phase: 'live', live: { spaceId: created.spaceId, shareLink, httpUrl: endpoint.httpUrl }, markers: [] });

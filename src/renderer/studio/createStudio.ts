@@ -15,7 +15,7 @@ export function createStudio(): Studio {
     studio,
     createEngine: (settings) => new ConsoleEngine(settings),
     createRoom: (options) => new RoomClient({ ...options, clientName: 'studio' }),
-    createRecorder: (engine, room, hostName) => new Recorder(studio, engine, room, hostName),
+    createRecorder: (engine, room, hostName, captions) => new Recorder(studio, engine, room, hostName, captions),
     tokens: localStorage,
     keys: window,
     dialogs: { confirm: (message) => window.confirm(message), prompt: (message, initial) => window.prompt(message, initial) },

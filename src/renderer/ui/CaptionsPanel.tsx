@@ -55,7 +55,8 @@ export function CaptionsPanel({ feed, snapshot, onError }: { feed: CaptionFeed; 
   }
 
   if (!state) return null;
-  const showing = state.you.showing;
+  // The person's own choice: a recording may have the server send lines while they are not shown.
+  const showing = feed.showing;
   return (
     <section className="card captions" data-testid="captions-panel">
       <h2>Captions</h2>

@@ -15,13 +15,25 @@ export interface CaptionServiceOptions {
   engine: EngineChoice;
   /** Recognition streams the worker keeps at most (each ~90 MB with pocketsphinx). */
   maxStreams: number;
-  /** The built caption worker script; defaults to caption-worker.js beside the running bundle. */
+  /** The built caption worker script; defaults to `defaultWorkerScript()`. */
   workerScript?: string;
   dataDir?: string;
   /** How far behind a speaker's captions may fall before audio is skipped, ms. */
   shedMs?: number;
   /** nice(1) value of the worker (default 10: below the SFU and its media workers). */
   nice?: number;
+  /** Silence after which a ready worker is killed and restarted, ms (default WATCHDOG_MS). */
+  watchdogMs?: number;
+}
+
+/**
+ * The built caption worker: beside the running bundle (out/main/caption-worker.js, where electron-vite
+ * puts both), or, when the server runs from source (tests, tsx), the build's copy in out/main.
+ */
+export function defaultWorkerScript(here = import.meta.dirname): string {
+  const beside = join(here, 'caption-worker.js');
+  if (existsSync(beside) || !existsSync(join(here, 'caption-worker.ts'))) return beside;
+  return join(here, '..', '..', '..', 'out', 'main', 'caption-worker.js');
 }
 
 export class CaptionService {
@@ -36,19 +48,25 @@ export class CaptionService {
     this.#logger = logger.child({ component: 'captions' });
     this.store = new CaptionStore(options.dataDir);
     this.#thresholds = { behindMs: BEHIND_MS, shedMs: options.shedMs ?? SHED_MS };
-    const script = options.workerScript ?? join(import.meta.dirname, 'caption-worker.js');
-    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, options.nice);
+    const script = options.workerScript ?? defaultWorkerScript();
+    this.#worker = new CaptionWorkerProcess(script, { engine: options.engine, maxStreams: options.maxStreams, shedMs: options.shedMs }, this.#logger, {
+      nice: options.nice,
+      watchdogMs: options.watchdogMs,
+    });
     if (!existsSync(script)) this.#logger.warn('caption worker script missing: build first (npm run build)', { script });
     this.#worker.on('ready', ({ engine }) => {
       this.#engineName = engine;
-      for (const captions of this.#spaces.values()) captions.onLoad({}, this.#thresholds);
+      for (const captions of this.#spaces.values()) captions.onLoad({ backlogMs: {}, skippedMs: {} }, this.#thresholds);
     });
     this.#worker.on('line', (line) => this.#spaces.get(line.talker.split(':')[0]!)?.onWorkerLine(line));
     this.#worker.on('load', (load) => {
-      for (const captions of this.#spaces.values()) captions.onLoad(load.backlogMs, this.#thresholds);
+      for (const captions of this.#spaces.values()) captions.onLoad(load, this.#thresholds);
     });
     this.#worker.on('down', () => {
-      for (const captions of this.#spaces.values()) captions.onLoad('down', this.#thresholds);
+      for (const captions of this.#spaces.values()) {
+        captions.onWorkerDown();
+        captions.onLoad('down', this.#thresholds);
+      }
     });
   }
 
@@ -59,6 +77,11 @@ export class CaptionService {
 
   get workerPid(): number | undefined {
     return this.#worker.pid;
+  }
+
+  /** The caption worker process (for operators' health checks and tests). */
+  get worker(): CaptionWorkerProcess {
+    return this.#worker;
   }
 
   /** Gives a new Space its captions (on or off as the host chose at creation). */

@@ -39,6 +39,8 @@ class Talker {
   skippedMs = 0;
   /** Set when the stream closed; the talker goes once its queue is done. */
   closing = false;
+  /** What a recognition stream adapted to this talker's voice, kept while another talker has the stream. */
+  adaptation: unknown;
 
   constructor(key: string) {
     this.key = key;
@@ -55,14 +57,20 @@ export class CaptionWorkerCore {
   readonly #shedMs: number;
   readonly #emit: (line: WorkerLine) => void;
   readonly #talkers = new Map<string, Talker>();
-  /** Recognition streams not held by a talker right now. */
-  readonly #idle: RecognitionStream[] = [];
+  /** A fresh recognition stream opened while the worker had nothing to do, for the next new talker. */
+  #spare: RecognitionStream | undefined;
+  /** Whose voice each stream is adapted to (a talker's key). */
+  readonly #adaptedTo = new Map<RecognitionStream, string>();
   #streams = 0;
   /** Round-robin position. */
   #turn = 0;
   #audioMs = 0;
+  /** Audio skipped per talker since the last load report, ms. */
+  #skippedSinceReport = new Map<string, number>();
   #scheduled = false;
   readonly #schedule: (fn: () => void) => void;
+  /** Lets the event loop run between talkers' turns (a no-op where the caller drives the core). */
+  readonly #yield: () => Promise<void>;
 
   constructor(engine: CaptionEngine, options: { maxStreams: number; shedMs?: number; emit: (line: WorkerLine) => void; schedule?: (fn: () => void) => void }) {
     this.#engine = engine;
@@ -70,6 +78,7 @@ export class CaptionWorkerCore {
     this.#shedMs = Math.max(options.shedMs ?? SHED_MS, BEHIND_MS * 2);
     this.#emit = options.emit;
     this.#schedule = options.schedule ?? ((fn) => setImmediate(fn));
+    this.#yield = options.schedule ? () => Promise.resolve() : () => new Promise((resolve) => setImmediate(resolve));
   }
 
   accept(message: ToCaptionWorker): void {
@@ -80,6 +89,13 @@ export class CaptionWorkerCore {
       this.#talkers.set(talker.key, talker);
     }
     if (message.t === 'audio') {
+      if (message.droppedMs) {
+        // The SFU dropped speech while we were not reading: the utterance ends at the seam, and the
+        // next line says how much was skipped.
+        talker.skippedMs += message.droppedMs;
+        this.#noteSkipped(talker, message.droppedMs);
+        talker.queue.push({ kind: 'pause' });
+      }
       for (const packet of message.packets) talker.queue.push({ kind: 'audio', packet });
       talker.queuedPackets += message.packets.length;
       this.#shed(talker);
@@ -106,14 +122,27 @@ export class CaptionWorkerCore {
     for (const t of this.#talkers.values()) backlogMs[t.key] = t.backlogMs;
     const audioMs = this.#audioMs;
     this.#audioMs = 0;
-    return { backlogMs, cpuMs, windowMs, audioMs, rssBytes: process.memoryUsage().rss, streams: this.#streams };
+    const skippedMs = Object.fromEntries(this.#skippedSinceReport);
+    this.#skippedSinceReport.clear();
+    return { backlogMs, skippedMs, cpuMs, windowMs, audioMs, rssBytes: process.memoryUsage().rss, streams: this.#streams };
   }
 
   close(): void {
-    for (const t of this.#talkers.values()) this.#release(t, true);
-    for (const s of this.#idle.splice(0)) s.close();
+    for (const t of this.#talkers.values()) this.#release(t);
+    this.#spare?.close();
+    this.#spare = undefined;
     this.#talkers.clear();
     this.#engine.close();
+  }
+
+  /**
+   * Opens a fresh stream for the next talker now, while there is nothing to recognise (opening one
+   * costs ~0.3 s of CPU with pocketsphinx), so a new speaker's first words need not wait for it.
+   */
+  warm(): void {
+    if (this.#spare || this.#streams >= this.#maxStreams || [...this.#talkers.values()].some((t) => t.queue.length > 0)) return;
+    this.#spare = this.#engine.openStream();
+    this.#streams++;
   }
 
   #wake(): void {
@@ -123,18 +152,54 @@ export class CaptionWorkerCore {
       this.#scheduled = false;
       void this.#round().then(() => {
         if ([...this.#talkers.values()].some((t) => t.queue.length > 0)) this.#wake();
+        else this.#schedule(() => this.warm());
       });
     });
   }
 
-  /** One turn for each talker with work, starting after the last one served. */
+  /**
+   * One turn for each talker with work, starting after the last one served. Between turns the event
+   * loop runs, so new speech and the load report are never held up by a whole round.
+   */
   async #round(): Promise<void> {
     const talkers = [...this.#talkers.values()];
     for (let i = 0; i < talkers.length; i++) {
       const talker = talkers[(this.#turn + i) % talkers.length]!;
-      if (talker.queue.length > 0) await this.#serve(talker);
+      if (talker.queue.length === 0 || this.#talkers.get(talker.key) !== talker) continue;
+      try {
+        await this.#serve(talker);
+      } catch (error) {
+        this.#fail(talker, error);
+      }
+      if (i < talkers.length - 1) await this.#yield();
     }
     this.#turn++;
+  }
+
+  /** The engine failed on this talker's audio: their queue and stream go, the other talkers carry on. */
+  #fail(talker: Talker, error: unknown): void {
+    console.error(`caption engine failed for ${talker.key}; their queued speech is dropped:`, error);
+    // What was shown of the utterance stays, as its final line; the rest of it is lost.
+    const current = talker.current;
+    if (current) this.#line(talker, current.lastPartial, true, undefined, current);
+    talker.skippedMs += talker.backlogMs;
+    talker.queue.length = 0;
+    talker.queuedPackets = 0;
+    talker.current = undefined;
+    if (talker.closing) this.#talkers.delete(talker.key);
+    talker.lastSeq = undefined;
+    if (talker.stream) {
+      try {
+        talker.stream.close();
+      } catch {
+        // already unusable
+      }
+      this.#adaptedTo.delete(talker.stream);
+      talker.stream = undefined;
+      this.#streams--;
+    }
+    talker.decoder?.close();
+    talker.decoder = undefined;
   }
 
   async #serve(talker: Talker): Promise<void> {
@@ -154,7 +219,7 @@ export class CaptionWorkerCore {
         talker.queue.shift();
         if (work.discard) talker.current = undefined;
         else await this.#finish(talker);
-        this.#release(talker, false);
+        this.#release(talker);
         this.#talkers.delete(talker.key);
         return;
       }
@@ -232,6 +297,7 @@ export class CaptionWorkerCore {
   #shed(talker: Talker): void {
     if (talker.backlogMs <= this.#shedMs) return;
     let drop = Math.ceil((talker.backlogMs - BEHIND_MS) / PACKET_MS);
+    const skipped = drop * PACKET_MS;
     const kept: Work[] = [];
     let pausedAtSeam = false;
     for (const work of talker.queue) {
@@ -249,43 +315,56 @@ export class CaptionWorkerCore {
     }
     talker.queue.splice(0, talker.queue.length, ...kept);
     talker.lastSeq = undefined;
+    this.#noteSkipped(talker, skipped);
   }
 
-  /** Gives the talker a recognition stream: its own, an idle one, a new one, or none (all busy). */
+  #noteSkipped(talker: Talker, ms: number): void {
+    if (ms > 0) this.#skippedSinceReport.set(talker.key, (this.#skippedSinceReport.get(talker.key) ?? 0) + ms);
+  }
+
+  /**
+   * Gives the talker a recognition stream: its own, the fresh spare, a new one while under the limit,
+   * and only past the limit one taken from a talker between utterances. A decoder adapts to a voice
+   * and its room across utterances (pocketsphinx: the cepstral mean and the noise estimate), so a
+   * stream serves one talker and closes with them: lines then depend on the talker's speech alone,
+   * never on who spoke before or who paused first. Past the limit (more people talking than streams)
+   * a taken stream keeps the previous talker's noise estimate; the cepstral mean moves with each.
+   */
   #acquire(talker: Talker): boolean {
     if (talker.stream) return true;
-    const idle = this.#idle.pop();
-    if (idle) {
-      talker.stream = idle;
-      return true;
+    let stream = this.#spare;
+    this.#spare = undefined;
+    if (!stream && this.#streams < this.#maxStreams) {
+      stream = this.#engine.openStream();
+      this.#streams++;
     }
-    // Take a stream from a talker who is between utterances.
-    for (const other of this.#talkers.values()) {
-      if (other !== talker && other.stream && !other.current) {
-        talker.stream = other.stream;
-        other.stream = undefined;
-        return true;
+    if (!stream) {
+      for (const other of this.#talkers.values()) {
+        if (other !== talker && other.stream && !other.current) {
+          stream = other.stream;
+          other.adaptation = stream.adaptation?.();
+          other.stream = undefined;
+          break;
+        }
       }
     }
-    if (this.#streams >= this.#maxStreams) return false;
-    talker.stream = this.#engine.openStream();
-    this.#streams++;
+    if (!stream) return false;
+    if (this.#adaptedTo.has(stream) && this.#adaptedTo.get(stream) !== talker.key) stream.adapt?.(talker.adaptation);
+    this.#adaptedTo.set(stream, talker.key);
+    talker.stream = stream;
     return true;
   }
 
-  #release(talker: Talker, closeStream: boolean): void {
-    // A stream given back mid-utterance (discarded) must not carry its words into the next talker's.
+  /** The talker is gone: their stream closes (it is adapted to them) and frees its memory. */
+  #release(talker: Talker): void {
     if (talker.current) void talker.stream?.endUtterance();
     talker.current = undefined;
     talker.decoder?.close();
     talker.decoder = undefined;
     if (talker.stream) {
-      if (closeStream) {
-        talker.stream.close();
-        this.#streams--;
-      } else {
-        this.#idle.push(talker.stream);
-      }
+      talker.stream.close();
+      this.#adaptedTo.delete(talker.stream);
+      this.#streams--;
     }
     talker.stream = undefined;
   }

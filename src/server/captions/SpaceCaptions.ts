@@ -7,16 +7,18 @@ import { randomBytes } from 'node:crypto';
 import type { CaptionLine, CaptionLoad, CaptionState } from '../../shared/captions.js';
 import { ProtocolError } from '../../shared/errors.js';
 import { isHostRole } from '../../shared/roles.js';
-import { StageTap, type StageTrack } from '../egress/StageTap.js';
+import { StageTap, tapClock, type StageTrack } from '../egress/StageTap.js';
 import type { Logger } from '../logger.js';
 import type { Member } from '../Member.js';
 import type { Space } from '../Space.js';
 import type { CaptionStore } from './CaptionStore.js';
 import { SpeechGate } from './SpeechGate.js';
-import type { ToCaptionWorker, WorkerLine } from './worker-messages.js';
+import type { ToCaptionWorker, WorkerLine, WorkerLoad } from './worker-messages.js';
 
 /** Final lines a member gets when they turn captions on, so they join mid-conversation with context. */
 const BACKFILL_LINES = 20;
+/** How long "some words are being skipped" stays up after the worker last skipped audio, ms. */
+const SHEDDING_NOTICE_MS = 5000;
 /** Saves are folded together: at most one write per this many ms. */
 const SAVE_EVERY_MS = 1000;
 
@@ -42,6 +44,8 @@ export class SpaceCaptions {
   readonly #logger: Logger;
   #enabled: boolean;
   #load: CaptionLoad = 'ok';
+  /** When the worker last said it skipped audio of this Space (Date.now()). */
+  #lastShedAt = Number.NEGATIVE_INFINITY;
   /** Members who show captions (they get `caption.line`). */
   readonly #showing = new Set<string>();
   /** Members who declined to be captioned: their audio never reaches the engine. */
@@ -81,6 +85,11 @@ export class SpaceCaptions {
   /** Final, visible lines so far (what the saved captions hold). */
   finalLines(): CaptionLine[] {
     return [...this.#lines.values()].filter((l) => l.final && !l.hidden && l.text.length > 0);
+  }
+
+  /** What the stage tap has received of each talker: packets, and packets their sequence numbers say were lost. */
+  tapped(): Record<string, { packets: number; lost: number }> {
+    return Object.fromEntries([...this.#talkers.values()].map((t) => [t.key, { packets: t.track.packets, lost: t.track.lost }]));
   }
 
   talkerKeys(): string[] {
@@ -127,17 +136,18 @@ export class SpaceCaptions {
     this.#broadcastState();
   }
 
-  mayEdit(member: Member): boolean {
-    return isHostRole(member.role) || this.#editors.has(member.id);
+  /** Whether the host named this member caption editor (the `captionEditor` access rule reads it). */
+  isEditor(member: Member): boolean {
+    return this.#editors.has(member.id);
   }
 
   correct(actor: Member, lineId: string, text: string): void {
-    const line = this.#editable(actor, lineId);
+    const line = this.#editable(lineId);
     this.#update({ ...line, text, hidden: false, editedBy: actor.displayName, revision: line.revision + 1 });
   }
 
   hide(actor: Member, lineId: string, hidden: boolean): void {
-    const line = this.#editable(actor, lineId);
+    const line = this.#editable(lineId);
     this.#update({ ...line, hidden, editedBy: actor.displayName, revision: line.revision + 1 });
   }
 
@@ -169,14 +179,17 @@ export class SpaceCaptions {
     }
     if (line.final) talker.lineIds.delete(line.utterance);
     const previous = this.#lines.get(lineId);
+    // The worker times speech on the tap's monotonic clock; members and files go by the wall clock
+    // (Date.now(), as the Space's start and `ping`'s serverTime), so the studio can place lines.
+    const toWall = Date.now() - tapClock();
     const next: CaptionLine = {
       lineId,
       memberId: talker.track.memberId,
       displayName: talker.track.displayName,
       text: line.text,
       final: line.final,
-      startedAt: line.startedAt,
-      endedAt: line.endedAt,
+      startedAt: Math.round(line.startedAt + toWall),
+      endedAt: Math.round(line.endedAt + toWall),
       delayed: line.delayed,
       skippedSeconds: line.skippedSeconds,
       // An empty final line withdraws the partial (the utterance was only noise).
@@ -187,13 +200,36 @@ export class SpaceCaptions {
     this.#update(next);
   }
 
-  /** The worker's backlog for this Space's talkers, ms; `down` when the worker is not running. */
-  onLoad(backlogMs: Record<string, number> | 'down', thresholds: { behindMs: number; shedMs: number }): void {
+  /**
+   * The caption worker died: the utterances it was hearing will never end, so each open line ends here
+   * with what was shown of it, and the restarted worker's lines (it counts utterances from one
+   * again) start new lines rather than landing in these.
+   */
+  onWorkerDown(): void {
+    for (const talker of this.#talkers.values()) {
+      for (const lineId of talker.lineIds.values()) {
+        const line = this.#lines.get(lineId);
+        if (line && !line.final) this.#update({ ...line, final: true, hidden: line.text.length === 0, revision: line.revision + 1 });
+      }
+      talker.lineIds.clear();
+    }
+  }
+
+  /**
+   * The worker's load report for this Space's talkers (their backlog, and audio it had to skip),
+   * `down` when the worker is not running, `{}` when it just came up. Shedding brings a backlog back
+   * under the threshold at once, so "words are being skipped" stays up for SHEDDING_NOTICE_MS after
+   * the last skip rather than flickering for a moment.
+   */
+  onLoad(report: Pick<WorkerLoad, 'backlogMs' | 'skippedMs'> | 'down', thresholds: { behindMs: number; shedMs: number }): void {
     let load: CaptionLoad = 'ok';
-    if (backlogMs === 'down') load = 'unavailable';
+    if (report === 'down') load = 'unavailable';
     else {
-      const worst = Math.max(0, ...this.talkerKeys().map((k) => backlogMs[k] ?? 0));
-      load = worst > thresholds.shedMs ? 'shedding' : worst > thresholds.behindMs ? 'behind' : 'ok';
+      const keys = this.talkerKeys();
+      if (keys.some((k) => (report.skippedMs[k] ?? 0) > 0)) this.#lastShedAt = Date.now();
+      const worst = Math.max(0, ...keys.map((k) => report.backlogMs[k] ?? 0));
+      const shedding = worst > thresholds.shedMs || Date.now() - this.#lastShedAt < SHEDDING_NOTICE_MS;
+      load = shedding ? 'shedding' : worst > thresholds.behindMs ? 'behind' : 'ok';
     }
     if (load === this.#load) return;
     this.#load = load;
@@ -210,8 +246,8 @@ export class SpaceCaptions {
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  #editable(actor: Member, lineId: string): CaptionLine {
-    if (!this.mayEdit(actor)) throw new ProtocolError('forbidden', 'only the host, a co-host or a caption editor may correct captions');
+  /** A final line to correct; who may correct was checked by Connection (the `captionEditor` rule). */
+  #editable(lineId: string): CaptionLine {
     const line = this.#lines.get(lineId);
     if (!line) throw new ProtocolError('not_found', 'no caption line with that id in this space');
     if (!line.final) throw new ProtocolError('conflict', 'this line is still being spoken; correct it once it is final');

@@ -36,6 +36,11 @@ export interface SpeechGateOptions {
 
 export const SPEECH_THRESHOLD_DB = -50;
 const RTP_CLOCK_PER_MS = 48;
+/** RTP timestamps further ahead than this (or further back than MAX_REORDER_MS) start a new media clock. */
+const MAX_MEDIA_GAP_MS = 10_000;
+const MAX_REORDER_MS = 1000;
+/** How fast the media clock may fall behind the server clock: 1 ms a second (clock drift is ppm). */
+const DRIFT_PER_MS = 0.001;
 /** How far above the background a packet must be to count as speech, dB. */
 const ABOVE_FLOOR_DB = 9;
 /** The background estimate rises 1 dB a second while everything is louder than it. */
@@ -53,8 +58,12 @@ export class SpeechGate {
   #loudRun = 0;
   /** Media time of the last loud packet, ms. */
   #lastLoudAt = 0;
-  /** RTP timestamp ↔ server clock anchor (re-taken when the two drift apart by more than a second). */
-  #anchor: { rtp: number; at: number } | undefined;
+  /** The talker's media clock: the last RTP timestamp and where it sits, ms (continuous across wraps). */
+  #media: { rtp: number; ms: number } | undefined;
+  /** Server clock minus media clock, ms: the earliest any packet arrived relative to its media time. */
+  #offset = 0;
+  /** Arrival of the packet `#offset` was last lowered by (the drift allowance counts from there). */
+  #offsetAt = 0;
   /** Whether any packet carried an audio level; without one every packet counts as speech. */
   #levels = false;
   /** The background level: follows quieter packets at once and louder ones slowly (1 dB a second). */
@@ -81,7 +90,8 @@ export class SpeechGate {
    * opens, this one while it is open) and whether the utterance just ended.
    */
   push(packet: TalkerPacket): { speech: GatedPacket[]; ended: boolean } {
-    const gated: GatedPacket = { payload: packet.payload, sequenceNumber: packet.sequenceNumber, mediaAt: this.#mediaTime(packet) };
+    const mediaMs = this.#mediaClock(packet);
+    const gated: GatedPacket = { payload: packet.payload, sequenceNumber: packet.sequenceNumber, mediaAt: this.#serverTime(mediaMs, packet.arrivedAt) };
     if (packet.audioLevel !== undefined) this.#levels = true;
     const loud = packet.audioLevel === undefined ? !this.#levels : this.#isSpeech(packet.audioLevel);
     if (!this.#open) {
@@ -90,13 +100,15 @@ export class SpeechGate {
       if (this.#preroll.length > this.#prerollPackets + this.#openAfter) this.#preroll.shift();
       if (this.#loudRun < this.#openAfter) return { speech: [], ended: false };
       this.#open = true;
-      this.#lastLoudAt = gated.mediaAt;
+      this.#lastLoudAt = mediaMs;
       const speech = this.#preroll;
       this.#preroll = [];
       return { speech, ended: false };
     }
-    if (loud) this.#lastLoudAt = gated.mediaAt;
-    if (gated.mediaAt - this.#lastLoudAt >= this.#hangoverMs) {
+    // The hangover is measured in the talker's own media time: packets the SFU received late (a
+    // stall of our event loop, a network burst) neither end an utterance early nor keep it open.
+    if (loud) this.#lastLoudAt = mediaMs;
+    if (mediaMs - this.#lastLoudAt >= this.#hangoverMs) {
       this.#close();
       return { speech: [gated], ended: true };
     }
@@ -122,13 +134,41 @@ export class SpeechGate {
     this.#loudRun = 0;
   }
 
-  #mediaTime(packet: TalkerPacket): number {
-    if (this.#anchor) {
-      const delta = ((packet.timestamp - this.#anchor.rtp) | 0) / RTP_CLOCK_PER_MS;
-      const predicted = this.#anchor.at + delta;
-      if (Math.abs(predicted - packet.arrivedAt) < 1000) return predicted;
+  /** The packet's place on the talker's media clock, ms; a jump of the RTP timestamps (a new stream) re-bases it. */
+  #mediaClock(packet: TalkerPacket): number {
+    const media = this.#media;
+    if (media) {
+      const deltaMs = ((packet.timestamp - media.rtp) | 0) / RTP_CLOCK_PER_MS;
+      if (deltaMs > -MAX_REORDER_MS && deltaMs < MAX_MEDIA_GAP_MS) {
+        const ms = media.ms + deltaMs;
+        if (deltaMs > 0) this.#media = { rtp: packet.timestamp, ms };
+        return ms;
+      }
     }
-    this.#anchor = { rtp: packet.timestamp, at: packet.arrivedAt };
-    return packet.arrivedAt;
+    // First packet, or a discontinuity: continue the media clock from where the server clock puts it.
+    const ms = media ? packet.arrivedAt - this.#offset : 0;
+    this.#media = { rtp: packet.timestamp, ms };
+    if (!media) {
+      this.#offset = packet.arrivedAt;
+      this.#offsetAt = packet.arrivedAt;
+    }
+    return ms;
+  }
+
+  /**
+   * Media time on the server clock: anchored at the earliest arrival seen (packets delayed on the way
+   * do not move it), allowed to drift later by DRIFT_PER_MS so a sender's slower clock is followed.
+   */
+  #serverTime(mediaMs: number, arrivedAt: number): number {
+    const drifted = this.#offset + (arrivedAt - this.#offsetAt) * DRIFT_PER_MS;
+    const observed = arrivedAt - mediaMs;
+    if (observed <= drifted) {
+      this.#offset = observed;
+      this.#offsetAt = arrivedAt;
+    } else {
+      this.#offset = drifted;
+      this.#offsetAt = arrivedAt;
+    }
+    return mediaMs + this.#offset;
   }
 }

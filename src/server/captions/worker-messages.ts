@@ -12,8 +12,11 @@ export interface CaptionWorkerOptions {
 }
 
 export type ToCaptionWorker =
-  /** Speech packets of a talker, in order. */
-  | { t: 'audio'; talker: string; packets: GatedPacket[] }
+  /**
+   * Speech packets of a talker, in order; `droppedMs` of their speech before these never reached the
+   * worker (the SFU dropped it while the worker was not reading), so the line says it was skipped.
+   */
+  | { t: 'audio'; talker: string; packets: GatedPacket[]; droppedMs?: number }
   /** The talker paused: the utterance ends and its final line comes out. */
   | { t: 'pause'; talker: string }
   /** The talker's stream closed (left the stage, producer closed, captions off): end and forget. */
@@ -34,6 +37,8 @@ export interface WorkerLine {
 export interface WorkerLoad {
   /** Audio waiting to be recognised, per talker, ms. */
   backlogMs: Record<string, number>;
+  /** Audio skipped since the last report (shed, or dropped before it reached the worker), per talker, ms. */
+  skippedMs: Record<string, number>;
   /** CPU the worker used since the last report, ms (user + system), and over how long. */
   cpuMs: number;
   windowMs: number;

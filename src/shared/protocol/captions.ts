@@ -2,7 +2,7 @@
 // names caption editors, and hosts and editors correct or hide final lines. Lines arrive as one event
 // type, `caption.line`, only to those who show captions.
 import { z } from 'zod';
-import { EVERY_MEMBER, HOST, HOSTS } from '../access.js';
+import { CAPTION_EDITORS, EVERY_MEMBER, HOST, HOSTS } from '../access.js';
 import { CaptionLineSchema, CaptionStateSchema, CaptionTextSchema } from '../captions.js';
 import { feature, request } from './define.js';
 import { Done } from './fields.js';
@@ -19,13 +19,10 @@ export const captions = feature({
     'captions.decline': request({ data: z.strictObject({ declined: z.boolean() }), reply: Done, access: EVERY_MEMBER }),
     /** Host only: name another member caption editor (they may correct and hide lines), or take it back. */
     'captions.editor': request({ data: z.strictObject({ memberId: z.string().min(1).max(64), editor: z.boolean() }), reply: Done, access: HOST, target: 'other' }),
-    /**
-     * Host, co-hosts and caption editors: replace a final line's text. Editors hold a grant, not a
-     * role, so the role rule admits every member and SpaceCaptions checks the grant.
-     */
-    'captions.correct': request({ data: z.strictObject({ lineId: LineId, text: CaptionTextSchema }), reply: Done, access: EVERY_MEMBER }),
+    /** Host, co-hosts and caption editors: replace a final line's text. */
+    'captions.correct': request({ data: z.strictObject({ lineId: LineId, text: CaptionTextSchema }), reply: Done, access: CAPTION_EDITORS }),
     /** Host, co-hosts and caption editors: hide a final line (or show it again). */
-    'captions.hide': request({ data: z.strictObject({ lineId: LineId, hidden: z.boolean() }), reply: Done, access: EVERY_MEMBER }),
+    'captions.hide': request({ data: z.strictObject({ lineId: LineId, hidden: z.boolean() }), reply: Done, access: CAPTION_EDITORS }),
   },
   events: {
     /** A caption line, new or changed: partial, final, corrected or hidden (highest revision wins). */

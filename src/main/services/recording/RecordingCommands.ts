@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   AddTrackSchema,
   FrameSchema,
+  RecordingCaptionSchema,
   StartRecordingSchema,
   TimelineEventInputSchema,
   type ExportResult,
@@ -16,6 +17,7 @@ import { RecordingError } from './RecordingError.js';
 import type { RecordingService } from './RecordingService.js';
 
 const EventsSchema = z.object({ events: z.array(TimelineEventInputSchema).max(2000) });
+const CaptionsSchema = z.object({ lines: z.array(RecordingCaptionSchema).max(500) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -31,6 +33,7 @@ export interface RecordingCommands {
   addTrack(body: unknown): Promise<{ trackNo: number }>;
   audio(batch: Uint8Array): RecordingStatus;
   events(body: unknown): Promise<void>;
+  captions(body: unknown): void;
   pause(body: unknown): Promise<RecordingStatus>;
   resume(body: unknown): Promise<RecordingStatus>;
   stop(body: unknown): Promise<RecordingSummary>;
@@ -48,6 +51,7 @@ export function recordingCommands(service: RecordingService): RecordingCommands 
     async events(body) {
       for (const event of parse(EventsSchema, body).events) await service.addEvent(event);
     },
+    captions: (body) => service.addCaptions(parse(CaptionsSchema, body).lines),
     pause: (body) => service.pause(parse(FrameSchema, body).atFrame),
     resume: (body) => service.resume(parse(FrameSchema, body).atFrame),
     stop: (body) => service.stop('user', undefined, parse(FrameSchema.partial(), body ?? {}).atFrame),

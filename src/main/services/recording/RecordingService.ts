@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import {
   decodeAudioBatch,
   type AddTrackRequest,
+  type RecordingCaptionInput,
   type RecordingManifest,
   type RecordingStatus,
   type RecordingSummary,
@@ -143,6 +144,11 @@ export class RecordingService extends TypedEmitter<RecordingServiceEvents> {
 
   addEvent(input: TimelineEventInput): Promise<TimelineEvent> {
     return this.#require().take.addEvent(input);
+  }
+
+  /** Caption lines for the running take's captions.vtt (none running: dropped, like late audio). */
+  addCaptions(lines: RecordingCaptionInput[]): void {
+    this.#running?.take.addCaptions(lines);
   }
 
   async pause(atFrame: number): Promise<RecordingStatus> {

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import {
   RECORDING_SAMPLE_RATE,
   type AddTrackRequest,
+  type RecordingCaptionInput,
   type RecordingManifest,
   type StopReason,
   type TimelineEvent,
   type TimelineEventInput,
 } from '../../../shared/recording.js';
+import { CAPTIONS_FILE, RecordingCaptions } from './RecordingCaptions.js';
 import { EVENT_LOG, MANIFEST, writeFileAtomic } from './recording-files.js';
 import { RecordingError } from './RecordingError.js';
 import { readFloatWavFrames, WavTrackWriter } from './wav.js';
@@ -76,6 +78,8 @@ export class Take {
   #paused = false;
   /** Set when finishing began: nothing more is accepted. */
   #finished = false;
+  /** captions.vtt beside the tracks, written as caption lines arrive. */
+  readonly #captions: RecordingCaptions;
 
   private constructor(dir: string, manifest: RecordingManifest, eventLog: FileHandle, origin: number) {
     this.id = manifest.id;
@@ -83,6 +87,7 @@ export class Take {
     this.#manifest = manifest;
     this.#eventLog = eventLog;
     this.#segments = [{ from: origin, to: Number.POSITIVE_INFINITY, offset: origin }];
+    this.#captions = new RecordingCaptions(dir, manifest.title);
   }
 
   /** Creates the take's folder in `root` with an empty manifest and event log. */
@@ -216,6 +221,8 @@ export class Take {
     }
     await this.#io;
     await this.#eventLog.close().catch(() => undefined);
+    await this.#captions.close();
+    if (this.#captions.written) this.#manifest.captions = CAPTIONS_FILE;
     this.#manifest.status = 'complete';
     this.#manifest.stopReason = reason;
     this.#manifest.events = this.#events;
@@ -223,6 +230,26 @@ export class Take {
     await this.#writeManifest();
     await rm(join(this.dir, EVENT_LOG), { force: true });
     return { manifest: this.#manifest, failure };
+  }
+
+  /**
+   * Caption lines for captions.vtt, timed on the audio clock: placed on the recording's clock like
+   * the tracks (a line spoken during a pause or before the start is left out, or cut to what was recorded).
+   */
+  addCaptions(lines: RecordingCaptionInput[]): void {
+    // Lines still in flight when a recording stops are dropped, like its last audio.
+    if (this.#finished) return;
+    this.#captions.add(
+      lines.map((line) => ({
+        lineId: line.lineId,
+        displayName: line.displayName,
+        text: line.text,
+        hidden: line.hidden,
+        revision: line.revision,
+        start: this.secondsAt(line.startFrame),
+        end: this.secondsAt(line.endFrame),
+      })),
+    );
   }
 
   /** Seconds into the recording (paused time left out) at a frame of the audio clock. */

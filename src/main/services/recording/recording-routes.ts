@@ -94,6 +94,9 @@ export function recordingRoutes(commands: RecordingCommands, guard: BridgeGuard)
       } else if (route === 'POST /api/studio/recording/events') {
         await commands.events(await readJson(req));
         sendJson(res, 200, {});
+      } else if (route === 'POST /api/studio/recording/captions') {
+        commands.captions(await readJson(req));
+        sendJson(res, 200, {});
       } else if (route === 'POST /api/studio/recording/pause') sendJson(res, 200, await commands.pause(await readJson(req)));
       else if (route === 'POST /api/studio/recording/resume') sendJson(res, 200, await commands.resume(await readJson(req)));
       else if (route === 'POST /api/studio/recording/stop') sendJson(res, 200, await commands.stop(await readJson(req)));

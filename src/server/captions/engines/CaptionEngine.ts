@@ -26,6 +26,13 @@ export interface RecognitionStream {
   /** Ends the utterance: its last words come out only now. */
   endUtterance(): Promise<Recognition>;
   close(): void;
+  /**
+   * What the stream adapted to its talker across utterances (pocketsphinx: the cepstral mean), for
+   * engines that carry such state; the worker keeps it with the talker when the stream goes to another.
+   */
+  adaptation?(): unknown;
+  /** Takes on a talker's adaptation (undefined: a new voice, the engine's initial state); between utterances only. */
+  adapt?(state: unknown): void;
 }
 
 export interface CaptionEngine {
