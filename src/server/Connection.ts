@@ -6,6 +6,7 @@ import { checkAccess, checkTarget, type Actor, type TargetRule } from '../shared
 import { ProtocolError, type ErrorBody } from '../shared/errors.js';
 import { parseClientMessage, PROTOCOL_VERSION, requestSpec, type ClientRequest, type ServerMessage } from '../shared/protocol.js';
 import type { SignedInAccount } from '../shared/protocol/accounts.js';
+import type { EdgeRelay } from './cluster/EdgeRelay.js';
 import type { BaseContext } from './handlers/context.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Logger } from './logger.js';
@@ -38,6 +39,8 @@ export class Connection {
   #greeted = false;
   /** Set by a handler that wants the connection closed after its answer (a version mismatch). */
   #hangUp: { code: number; reason: string } | undefined;
+  /** With several nodes: the relay to the origin node of this client's Space, when that is another node. */
+  #relay: EdgeRelay | undefined;
   /** Requests run one at a time, in arrival order, so answers come back in order and state changes
    * from one client never interleave. */
   #queue: Promise<void> = Promise.resolve();
@@ -91,6 +94,7 @@ export class Connection {
       if (!this.#greeted && request.type !== 'hello') {
         throw new ProtocolError('hello_first', `say hello with your protocol version first (this server speaks Hostline protocol ${PROTOCOL_VERSION})`);
       }
+      if (request.type !== 'hello' && request.type !== 'ping' && (await this.#relayed(request))) return;
       const spec = requestSpec(request.type);
       const verdict = checkAccess(spec.access, this.#actor(), request.type);
       if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
@@ -113,6 +117,26 @@ export class Connection {
       }
     }
     if (this.#hangUp) this.#ws.close(this.#hangUp.code, this.#hangUp.reason);
+  }
+
+  /**
+   * Several nodes (issue 15): a client entering a Space whose origin is another node is relayed there
+   * from then on (cluster/EdgeRelay); answers whether this request went that way.
+   */
+  async #relayed(request: ClientRequest): Promise<boolean> {
+    const cluster = this.#sfu.cluster;
+    if (!this.#relay && cluster && !this.#joined) {
+      this.#relay = await cluster.relay(this.#sfu, request, {
+        deliver: (text) => {
+          if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+        },
+        close: (code, reason) => this.#ws.close(code, reason),
+        mediaLost: (reason) => this.#mediaLost(reason),
+      }, this.#logger);
+    }
+    if (!this.#relay) return false;
+    await this.#relay.handle(request);
+    return true;
   }
 
   /** What the access rules may know about this connection. */
@@ -200,6 +224,7 @@ export class Connection {
   }
 
   #onClose(): void {
+    this.#relay?.closed();
     const joined = this.#joined;
     this.#joined = undefined;
     if (joined && !joined.member.closed) joined.space.membership.disconnect(joined.member, joined.attachment);

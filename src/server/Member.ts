@@ -10,6 +10,12 @@ import { RateLimiter } from './RateLimiter.js';
 
 export type PushEvent = <E extends EventType>(event: E, data: EventMap[E]) => void;
 
+/** A resume token names its Space before the dot, so any node can tell where to take it. */
+export function spaceOfResumeToken(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  return dot > 0 ? token.slice(0, dot) : undefined;
+}
+
 export class Member {
   readonly id: string;
   readonly userId: string;
@@ -54,6 +60,8 @@ export class Member {
     canRequest: boolean;
     push?: PushEvent;
     restored?: { resumeHash: string; joinedAt: number };
+    /** The Space's id, put before the dot of the resume token. */
+    spaceId?: string;
   }) {
     this.id = init.id;
     this.userId = init.userId;
@@ -61,7 +69,7 @@ export class Member {
     this.role = init.role;
     this.canRequest = init.canRequest;
     this.joinedAt = init.restored?.joinedAt ?? Date.now();
-    this.resumeToken = init.restored ? '' : randomBytes(18).toString('base64url');
+    this.resumeToken = init.restored ? '' : `${init.spaceId ? `${init.spaceId}.` : ''}${randomBytes(18).toString('base64url')}`;
     this.resumeHash = init.restored?.resumeHash ?? Member.hashResumeToken(this.resumeToken);
     this.#push = init.push;
     this.#attachment = init.push ? 1 : 0;

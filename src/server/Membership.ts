@@ -69,7 +69,7 @@ export class Membership {
       // The host's token again (a second studio window): refuse rather than have two hosts.
       throw new ProtocolError('conflict', 'the host is already here; resume instead of joining again');
     }
-    const member = new Member({ id: randomUUID(), ...init });
+    const member = new Member({ id: randomUUID(), ...init, spaceId: this.#space.id });
     if (isOnStage(member.role)) member.stageSince = Date.now();
     this.#members.set(member.id, member);
     this.#space.logger.info('member joined', { memberId: member.id, role: member.role });

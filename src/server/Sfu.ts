@@ -6,6 +6,7 @@ import { ProtocolError } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { CaptionService } from './captions/CaptionService.js';
+import { Cluster } from './cluster/Cluster.js';
 import type { ModerationStore } from './ModerationStore.js';
 import type { Platform } from './Platform.js';
 import { Space } from './Space.js';
@@ -32,6 +33,8 @@ export class Sfu {
   /** Accounts, the store and mail. */
   readonly platform: Platform;
   readonly captions: CaptionService;
+  /** This node among the nodes sharing `--redis` (issue 15); undefined for one node alone. */
+  cluster: Cluster | undefined;
   /** Live Spaces by id; an ended Space removes itself. */
   readonly #spaces = new Map<string, Space>();
   /** Spaces with a rescue in progress, so a second worker death does not start a second one. */
@@ -105,6 +108,23 @@ export class Sfu {
 
   static async start(config: ServerConfig, logger: Logger, platform: Platform): Promise<Sfu> {
     const sfu = new Sfu(config, logger, await WorkerPool.start(config, logger), platform);
+    if (config.redis) {
+      try {
+        sfu.cluster = await Cluster.start(config, sfu.pool, {
+          listeners: () => sfu.spaces().reduce((sum, space) => sum + space.members().filter((m) => m.connected).length, 0),
+          origins: () => sfu.spaces().length,
+          spaceIds: () => sfu.spaces().map((space) => space.id),
+          source: (spaceId, producerId) => {
+            const space = sfu.space(spaceId);
+            const staged = space?.stageProducers().find((p) => p.producer.id === producerId);
+            return space && staged ? { router: space.router, producer: staged.producer } : undefined;
+          },
+        }, logger, () => sfu.pool.createRouter(MEDIA_CODECS));
+      } catch (error) {
+        sfu.close();
+        throw error;
+      }
+    }
     await sfu.#restoreSpaces();
     return sfu;
   }
@@ -162,10 +182,14 @@ export class Sfu {
       graceMs: this.config.graceMs,
       moderation: this.moderation,
       hostUserId,
+      pool: this.pool,
+      mediaCodecs: MEDIA_CODECS,
     });
     await space.start();
     this.captions.attach(space, init.captions ?? false);
     this.#track(space, SpaceRecorder.create(space, this.platform.journal, hostUserId));
+    // A new id: this node is its origin; the directory says so to every other node.
+    await this.cluster?.claim(id);
     // Answered once the Space is in the store: a restart from here on brings it back.
     await this.platform.journal.settled();
     this.logger.info('space created', { spaceId: id, title: init.title });
@@ -185,6 +209,7 @@ export class Sfu {
     space.once('ended', () => {
       this.#spaces.delete(space.id);
       this.#recorders.delete(space.id);
+      void this.cluster?.release(space.id);
     });
   }
 
@@ -192,6 +217,8 @@ export class Sfu {
   async #restoreSpaces(): Promise<void> {
     for (const stored of await this.platform.store.repos.spaces.live()) {
       try {
+        // Several nodes share the store: a Space another live node is the origin of stays there.
+        if (this.cluster && !(await this.cluster.claim(stored.space.id))) continue;
         await this.#restore(stored);
       } catch (error) {
         this.logger.error('could not restore a space', { spaceId: stored.space.id, error });
@@ -211,6 +238,8 @@ export class Sfu {
       moderation: this.moderation,
       hostUserId: record.hostUserId,
       startedAt: record.startedAt,
+      pool: this.pool,
+      mediaCodecs: MEDIA_CODECS,
     });
     space.restore({ members: stored.members, queue: record.queue, banned: stored.bans, talkTimeMs: record.talkTimeMs });
     await space.start();
@@ -233,13 +262,12 @@ export class Sfu {
   }
 
   /**
-   * A WebRTC transport on the Space's router: on its worker's WebRtcServer (one UDP port for every
+   * A WebRTC transport on one of a Space's routers: on its worker's WebRtcServer (one UDP port for every
    * client, TCP as fallback) or, with `--rtc-ports range`, on ports of its own. `onVanished` runs when
    * the client's ICE consent checks stop (`--ice-consent-timeout`): it is gone, whatever its WebSocket says.
    */
-  async createWebRtcTransport(space: Space, onVanished?: () => void): Promise<ms.WebRtcTransport> {
+  async createWebRtcTransport(router: ms.Router, onVanished?: () => void): Promise<ms.WebRtcTransport> {
     const { host, announcedIp, iceConsentTimeoutS } = this.config;
-    const router = space.router;
     const common = {
       enableUdp: true,
       enableTcp: true,

@@ -7,12 +7,13 @@
 import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../shared/errors.js';
 import type { EventMap, EventType, ProducerInfo } from '../shared/protocol.js';
-import type { RequestPolicy, SpacePolicy } from '../shared/roles.js';
+import { isOnStage, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import { Backchannel } from './Backchannel.js';
 import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
+import type { MediaPlace } from './MediaPlace.js';
 import { Member } from './Member.js';
 import { Membership } from './Membership.js';
 import { Moderation } from './Moderation.js';
@@ -20,9 +21,11 @@ import type { ModerationStore } from './ModerationStore.js';
 import { Reactions } from './Reactions.js';
 import { SpaceView } from './SpaceView.js';
 import { SpeakerQueue } from './SpeakerQueue.js';
+import { SpaceRouters } from './SpaceRouters.js';
 import { SpeakingTracker } from './SpeakingTracker.js';
 import { Stage } from './Stage.js';
 import type { MemberRecord } from './store/repositories/SpaceRepository.js';
+import type { WorkerPool } from './WorkerPool.js';
 
 export type SpaceEvents = {
   /** The Space ended and released its router; it can be forgotten. */
@@ -58,9 +61,13 @@ export interface SpaceInit {
   hostUserId: string;
   /** When it went live (kept across a restart); now by default. */
   startedAt?: number;
+  /** The node's workers: listeners go to the least loaded one's router. Without it, one router. */
+  pool?: WorkerPool;
+  /** The codecs of the Space's routers (those of `router`). */
+  mediaCodecs?: ms.RouterRtpCodecCapability[];
 }
 
-export class Space extends TypedEmitter<SpaceEvents> {
+export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Member> {
   readonly id: string;
   readonly title: string;
   readonly startedAt: number;
@@ -78,8 +85,14 @@ export class Space extends TypedEmitter<SpaceEvents> {
   readonly view: SpaceView;
   /** The text line between the host, the co-hosts and producers. */
   readonly backchannel: Backchannel;
-  /** The media router; replaced when its worker dies (see `moveTo`). */
+  /** The Space's routers on this node: the Stage's (`router`) and one per other worker for listeners. */
+  readonly routers: SpaceRouters;
+  /** The media router the Stage's producers are on; replaced when its worker dies (see `moveTo`). */
   #router: ms.Router;
+  /** Every producer on the Stage, by id, with the member sending it. */
+  readonly #producers = new Map<string, { member: Member; producer: ms.Producer }>();
+  /** Members whose media is being rebuilt after their listener router died (once per loss). */
+  readonly #restarting = new Set<Member>();
   /** Set while the Space moves to a new router, so the old one's closing does not end it. */
   #moving = false;
   /** The rules of this Space; hosts change who may ask to speak. */
@@ -112,6 +125,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.reactions = new Reactions(this);
     this.view = new SpaceView(this);
     this.backchannel = new Backchannel(this);
+    this.routers = new SpaceRouters(init.pool, init.router, init.mediaCodecs ?? [], this.logger);
     this.#watchRouter();
   }
 
@@ -172,6 +186,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       return;
     }
     this.#router = router;
+    this.routers.setSource(router);
     this.#watchRouter();
     for (const member of this.members()) member.closeMedia();
     // Clients are told at once and rebuild while the speaking tracker is made (addProducer waits for it).
@@ -196,22 +211,58 @@ export class Space extends TypedEmitter<SpaceEvents> {
   }
 
   producers(): ProducerInfo[] {
-    return this.members().flatMap((m) =>
-      [...m.producers.values()].map((p) => ({ producerId: p.id, memberId: m.id, displayName: m.displayName, paused: p.paused })),
-    );
+    return [...this.#producers.values()].map(({ member: m, producer: p }) => ({ producerId: p.id, memberId: m.id, displayName: m.displayName, paused: p.paused }));
   }
 
   /** Every producer on the Stage, with the member sending it. */
   stageProducers(): StageProducer[] {
-    return this.members().flatMap((m) => [...m.producers.values()].map((producer) => ({ producer, memberId: m.id, displayName: m.displayName })));
+    return [...this.#producers.values()].map(({ member, producer }) => ({ producer, memberId: member.id, displayName: member.displayName }));
+  }
+
+  // The Space as the place its members' media is made on this node (handlers/media.ts).
+
+  /** Stage members' transports and every send transport are on the Stage's router; listeners' on the least loaded worker's. */
+  routerFor(direction: 'send' | 'recv', role: Role): Promise<ms.Router> {
+    return direction === 'send' || isOnStage(role) ? Promise.resolve(this.#router) : this.routers.forListener();
+  }
+
+  hasProducer(producerId: string): boolean {
+    return this.#producers.has(producerId);
+  }
+
+  reach(producerId: string, router: ms.Router): Promise<void> {
+    return this.routers.reach(producerId, router);
+  }
+
+  isLost(router: ms.Router): boolean {
+    return this.#status === 'live' && !this.#moving && this.routers.isLost(router);
+  }
+
+  /**
+   * A member's listener router died with its worker while the Space lives: they set their media up
+   * again (`space.mediarestart`, then each producer on the Stage to consume afresh).
+   */
+  restartMediaOf(member: Member): void {
+    if (this.#restarting.has(member) || !member.connected) return;
+    this.#restarting.add(member);
+    queueMicrotask(() => {
+      this.#restarting.delete(member);
+      if (!member.connected || this.#status !== 'live') return;
+      member.closeMedia();
+      member.push('space.mediarestart', { routerRtpCapabilities: this.#router.rtpCapabilities as EventMap['space.mediarestart']['routerRtpCapabilities'] });
+      for (const producer of this.producers()) if (producer.memberId !== member.id) member.push('producer.added', producer);
+      this.logger.warn('a listener’s media is set up again after their router died', { memberId: member.id });
+    });
   }
 
   /** Registers a new producer, applies the member's mute, and tells everyone else. */
   async addProducer(member: Member, producer: ms.Producer): Promise<void> {
     member.producers.set(producer.id, producer);
+    this.#producers.set(producer.id, { member, producer });
     if (member.muted) await producer.pause();
     producer.observer.once('close', () => {
       member.producers.delete(producer.id);
+      this.#producers.delete(producer.id);
       if (this.#status !== 'live') return;
       this.broadcast('producer.removed', { producerId: producer.id }, member.id);
       this.view.schedule();
@@ -294,6 +345,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
     this.reactions.close();
     this.membership.stopGraceTimers();
     for (const member of this.members()) member.close();
+    this.routers.close();
     if (!this.#router.closed) this.#router.close();
     this.logger.info('space kept for the next start');
   }
@@ -342,6 +394,7 @@ export class Space extends TypedEmitter<SpaceEvents> {
       member.close();
     }
     this.membership.clear();
+    this.routers.close();
     if (!this.#router.closed) this.#router.close();
     this.safeEmit('ended', reason);
   }

@@ -26,12 +26,25 @@ interface WorkerSlot {
   portRange: { min: number; max: number };
   /** Routers it carries. */
   routers: number;
+  /** Consumers on its routers (pipes included): what fan-out costs it. */
+  consumers: number;
+  /** WebRTC and plain transports on its routers (pipes not counted): one per listener placed. */
+  transports: number;
+}
+
+/** What the pool carries now, for the cluster's node registry and /healthz. */
+export interface PoolLoad {
+  workers: number;
+  consumers: number;
+  transports: number;
 }
 
 /** Per-worker figures for /healthz and the logs, from `worker.getResourceUsage()`. */
 export interface WorkerUsage {
   pid: number;
   routers: number;
+  consumers: number;
+  transports: number;
   webRtcPorts: { udp: number; tcp: number } | null;
   /** CPU time the worker used so far, user + system, milliseconds. */
   cpuMs: number;
@@ -70,7 +83,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
         // Each worker gets its own slice of the port range so they never compete for a port.
         const min = config.rtcMinPort + index * perWorker;
         const fixed = config.rtcPort === 0 ? undefined : { udp: config.rtcPort + index, tcp: config.rtcPort + index };
-        await pool.#spawn({ index, webRtcServer: undefined, ports: fixed, portRange: { min, max: min + perWorker - 1 }, routers: 0 });
+        await pool.#spawn({ index, webRtcServer: undefined, ports: fixed, portRange: { min, max: min + perWorker - 1 }, routers: 0, consumers: 0, transports: 0 });
       }
     } catch (error) {
       pool.close();
@@ -133,13 +146,55 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     }
   }
 
+  /**
+   * The live worker carrying the least (consumers and transports): where a Space puts its next
+   * listener, so one Space can use every core.
+   */
+  leastLoadedWorker(): ms.Worker | undefined {
+    let best: [ms.Worker, WorkerSlot] | undefined;
+    for (const entry of this.#slots) {
+      if (entry[0].died || entry[0].closed) continue;
+      const load = entry[1].consumers + entry[1].transports;
+      if (!best || load < best[1].consumers + best[1].transports) best = entry;
+    }
+    return best?.[0];
+  }
+
+  /** Creates a router on one given live worker (a Space's router for listeners on that worker). */
+  async createRouterOn(worker: ms.Worker, mediaCodecs: ms.RouterRtpCodecCapability[]): Promise<ms.Router> {
+    if (this.#closed || !this.#slots.has(worker)) throw new Error('that worker is not live');
+    const router = await worker.createRouter({ mediaCodecs });
+    if (router.closed || worker.died) throw new Error('the worker died as it made the router');
+    this.#adopt(worker, router);
+    return router;
+  }
+
+  /** Consumers and transports over every live worker. */
+  load(): PoolLoad {
+    let consumers = 0;
+    let transports = 0;
+    for (const slot of this.#slots.values()) {
+      consumers += slot.consumers;
+      transports += slot.transports;
+    }
+    return { workers: this.#slots.size, consumers, transports };
+  }
+
   /** CPU and memory of each live worker. */
   async usage(): Promise<WorkerUsage[]> {
     const rows = await Promise.all(
       [...this.#slots].map(async ([worker, slot]) => {
         try {
           const usage = await worker.getResourceUsage();
-          return { pid: worker.pid, routers: slot.routers, webRtcPorts: slot.ports ?? null, cpuMs: usage.ru_utime + usage.ru_stime, maxRssKiB: usage.ru_maxrss };
+          return {
+            pid: worker.pid,
+            routers: slot.routers,
+            consumers: slot.consumers,
+            transports: slot.transports,
+            webRtcPorts: slot.ports ?? null,
+            cpuMs: usage.ru_utime + usage.ru_stime,
+            maxRssKiB: usage.ru_maxrss,
+          };
         } catch {
           return undefined; // died while asked
         }
@@ -171,6 +226,18 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     router.observer.once('close', () => {
       slot.routers--;
     });
+    // Load follows the router's transports and consumers; a dead worker's slot is replaced whole.
+    router.observer.on('newtransport', (transport) => {
+      const counted = transport.type !== 'pipe';
+      if (counted) slot.transports++;
+      transport.observer.on('newconsumer', (consumer) => {
+        slot.consumers++;
+        consumer.observer.once('close', () => slot.consumers--);
+      });
+      transport.observer.once('close', () => {
+        if (counted) slot.transports--;
+      });
+    });
   }
 
   #workerAvailable(deadline: number): Promise<void> {
@@ -198,6 +265,8 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       return worker;
     }
     slot.routers = 0;
+    slot.consumers = 0;
+    slot.transports = 0;
     this.#slots.set(worker, slot);
     this.#logger.info('worker started', { pid: worker.pid, webRtcPorts: slot.ports ?? null, portRange: slot.portRange });
     worker.on('died', (error) => this.#onDied(worker, slot, error));

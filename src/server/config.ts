@@ -60,11 +60,26 @@ const ConfigSchema = z
       .number()
       .int()
       .refine((s) => s === 0 || (s >= 10 && s <= 60), { message: 'must be 0 (off) or 10–60 seconds (mediasoup’s limits)' }),
+    // ---- several nodes (issue 15) ----
+    /** This node's name in the cluster (letters, digits, dashes); random when unset. */
+    nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,47}$/, 'must be 1–48 letters, digits or dashes').optional(),
+    /** The Redis that nodes of one service share; unset: one node alone, no Redis. */
+    redis: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** The WebSocket address clients reach this very node at, as the registry names it (default ws://<host>:<port>/ws). */
+    nodeUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
   })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
   .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
     message: 'the whisper caption engine needs --caption-whisper-model <ggml model file>',
     path: ['captionWhisperModel'],
+  })
+  .refine((c) => c.redis === undefined || (c.database !== undefined && /^postgres(ql)?:\/\//.test(c.database)), {
+    message: 'several nodes share one PostgreSQL: --redis needs --database postgres://… (roles and the queue move with a Space from a dead node)',
+    path: ['database'],
+  })
+  .refine((c) => c.redis === undefined || c.host !== '0.0.0.0' || c.announcedIp !== undefined, {
+    message: 'with --redis and --host 0.0.0.0, give --announced-ip: the address other nodes send media pipes to',
+    path: ['announcedIp'],
   })
   .refine((c) => c.rtcPort === 0 || (c.rtcPort >= 1024 && c.rtcPort + c.workers - 1 <= 65535), {
     message: 'rtc-port must be 0 or 1024–65535, leaving one port per worker',
@@ -103,6 +118,10 @@ const OPTIONS = [
   // Media ports: one WebRtcServer per worker (issue 18).
   { key: 'rtcPorts', flag: 'rtc-ports', env: 'HOSTLINE_RTC_PORTS', type: 'string', help: 'server: every WebRTC client of a worker on its one UDP port (TCP as fallback); range: a port per client from --rtc-min-port..--rtc-max-port (default server)' },
   { key: 'rtcPort', flag: 'rtc-port', env: 'HOSTLINE_RTC_PORT', type: 'int', help: 'UDP and TCP port of the first worker\'s WebRTC server; worker i uses this + i (default 40000; 0 picks free ports in the RTC range)' },
+  // Several nodes behind a load balancer (issue 15, docs/DEPLOY.md).
+  { key: 'nodeId', flag: 'node-id', env: 'HOSTLINE_NODE_ID', type: 'string', help: 'this node\'s name among the nodes sharing --redis (default: random)' },
+  { key: 'redis', flag: 'redis', env: 'HOSTLINE_REDIS_URL', type: 'string', help: 'redis://host:port shared by every node of the service (unset: one node, no Redis)' },
+  { key: 'nodeUrl', flag: 'node-url', env: 'HOSTLINE_NODE_URL', type: 'string', help: 'ws(s)://… address clients reach this node at directly, as the node registry names it (default ws://<host>:<port>/ws)' },
   { key: 'iceConsentTimeoutS', flag: 'ice-consent-timeout', env: 'HOSTLINE_ICE_CONSENT_TIMEOUT', type: 'int', help: 'seconds without ICE consent checks after which a client counts as gone and gets its grace period (10–60, default 30; 0 off)' },
 ] as const;
 

@@ -79,6 +79,12 @@ export async function startServer(
         sendJson(res, 200, { ok: true, spaces: sfu.spaces().length, workers: sfu.pool.size });
         return;
       }
+      if (url.pathname === '/healthz/cluster') {
+        // The nodes sharing --redis as this node last read them, and the pipes it holds (issue 15).
+        if (!sfu.cluster) sendJson(res, 404, { error: 'this node runs alone (no --redis)' });
+        else sendJson(res, 200, sfu.cluster.status());
+        return;
+      }
       if (url.pathname === '/healthz/workers') {
         // Each media worker's CPU time, peak memory, routers and WebRTC ports (worker.getResourceUsage).
         sendJson(res, 200, { workers: await sfu.pool.usage() });
@@ -112,6 +118,11 @@ export async function startServer(
   const hostForUrl = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const httpUrl = `http://${hostForUrl}:${port}`;
   platform.listeningAt(httpUrl);
+  if (sfu.cluster) {
+    sfu.cluster.url = config.nodeUrl ?? `ws://${hostForUrl}:${port}/ws`;
+    // Other nodes relay clients here by this address: tell them now, not at the next heartbeat.
+    await sfu.cluster.registry.beat();
+  }
   logger.info('listening', { httpUrl, workers: sfu.pool.size });
 
   let closing: Promise<void> | undefined;
@@ -123,6 +134,7 @@ export async function startServer(
     port,
     close() {
       closing ??= (async () => {
+        await sfu.cluster?.close();
         sfu.close();
         for (const ws of wss.clients) ws.close(1001, 'server shutting down');
         await new Promise<void>((resolve) => wss.close(() => resolve()));

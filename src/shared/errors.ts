@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'banned', // removed from this Space, or blocked by its host
   'rate_limited', // too many requests from this connection
   'media_error', // mediasoup refused the parameters
+  'unavailable', // the node holding the Space cannot be reached now (several nodes); try again shortly
   'internal', // a bug on our side; logged with details
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,7 +37,7 @@ describe('DTLS-SRTP with a stock client (openssl s_client)', () => {
 
   /** Brings ICE up on a new transport, runs s_client with `profile`, returns its output and the transport. */
   async function handshake(profile: string, remoteFingerprint: string) {
-    const transport = await server.sfu.createWebRtcTransport(space);
+    const transport = await server.sfu.createWebRtcTransport(space.router);
     await transport.connect({ dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: remoteFingerprint }] } });
     const udp = transport.iceCandidates.find((c) => c.protocol === 'udp')!;
     const probe = await IceProbe.open({ remote: transport.iceParameters, localUfrag: 'hostlinetest' }, { ip: udp.address, port: udp.port });

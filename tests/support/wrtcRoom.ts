@@ -12,10 +12,11 @@ for (const name of ['RTCPeerConnection', 'RTCSessionDescription', 'RTCIceCandida
   globals[name] ??= (wrtc as unknown as Record<string, unknown>)[name];
 }
 
-export function wrtcRoom(wsUrl: string): RoomClient {
+/** `balance`: a load balancer in front of several nodes, choosing the address of each new connection. */
+export function wrtcRoom(wsUrl: string, balance?: () => string): RoomClient {
   return new RoomClient({
     wsUrl,
-    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    createSocket: (url) => new WebSocket(balance ? balance() : url) as unknown as SocketLike,
     deviceOptions: { handlerName: 'Chrome111' },
   });
 }

@@ -4,6 +4,7 @@ import { ProtocolError } from '../../shared/errors.js';
 import type { RtpParametersWire } from '../../shared/media.js';
 import { media } from '../../shared/protocol/media.js';
 import { isOnStage } from '../../shared/roles.js';
+import type { MediaHolder, MediaPlace } from '../MediaPlace.js';
 import type { Member } from '../Member.js';
 import type { Sfu } from '../Sfu.js';
 import type { Space } from '../Space.js';
@@ -12,8 +13,8 @@ import { DONE, handlersFor, mediaCall } from './context.js';
 /** A member holds at most this many transports (a send and a receive one, with room to rebuild). */
 const MAX_TRANSPORTS = 4;
 
-function transportOf(member: Member, transportId: string): ms.WebRtcTransport {
-  const transport = member.transport(transportId);
+export function transportOf(member: MediaHolder, transportId: string): ms.WebRtcTransport {
+  const transport = member.transports.get(transportId);
   if (!transport) throw new ProtocolError('not_found', `no transport ${transportId} on this connection`);
   return transport;
 }
@@ -25,19 +26,34 @@ async function setPaused(space: Space, member: Member, producerId: string, pause
   return DONE;
 }
 
-/** Makes a member's transport (`transport.create`, and `space.join` when it is asked to `hear`). */
-export async function createTransport(sfu: Sfu, space: Space, member: Member, direction: 'send' | 'recv', mediaLost: (reason: string) => void) {
+/**
+ * Makes a member's transport (`transport.create`, and `space.join` when it is asked to `hear`) on the
+ * router the place gives it: the Stage's for Stage members, the least loaded worker's for listeners.
+ */
+export async function createTransport<H extends MediaHolder>(
+  sfu: Sfu,
+  place: MediaPlace<H>,
+  member: H,
+  direction: 'send' | 'recv',
+  mediaLost: (reason: string) => void,
+) {
   if (direction === 'send' && !isOnStage(member.role)) {
     throw new ProtocolError('forbidden', 'listeners cannot send audio; ask to speak first');
   }
   if (member.transports.size >= MAX_TRANSPORTS) throw new ProtocolError('forbidden', 'too many transports on this connection');
+  const router = await place.routerFor(direction, member.role);
   // A client whose ICE consent stops has vanished: drop its connection, the grace rules take over.
   const transport = await mediaCall('creating the transport', () =>
-    sfu.createWebRtcTransport(space, () => mediaLost('the client stopped answering ICE consent checks')),
+    sfu.createWebRtcTransport(router, () => mediaLost('the client stopped answering ICE consent checks')),
   );
   transport.appData.direction = direction;
+  transport.appData.router = router;
   member.transports.set(transport.id, transport);
-  transport.observer.once('close', () => member.transports.delete(transport.id));
+  transport.observer.once('close', () => {
+    member.transports.delete(transport.id);
+    // Its router died with its worker while the rest lives: this member sets up again, elsewhere.
+    if (place.isLost(router)) place.restartMediaOf(member);
+  });
   return {
     transport,
     options: {
@@ -54,12 +70,20 @@ export async function createTransport(sfu: Sfu, space: Space, member: Member, di
  * asked to `hear`). Paused ones are resumed by the client once its side is ready; `space.join` makes them
  * playing, since audio has no key frame to wait for and the client's side is made from the same answer.
  */
-export async function createConsumer(space: Space, member: Member, transport: ms.WebRtcTransport, producerId: string, caps: ms.RtpCapabilities, paused: boolean) {
+export async function createConsumer(
+  place: MediaPlace,
+  member: MediaHolder,
+  transport: ms.WebRtcTransport,
+  producerId: string,
+  caps: ms.RtpCapabilities,
+  paused: boolean,
+) {
   if (transport.appData.direction !== 'recv') throw new ProtocolError('forbidden', 'that transport only sends');
-  if (!space.producers().some((p) => p.producerId === producerId)) {
-    throw new ProtocolError('not_found', `no producer ${producerId} in this space`);
-  }
-  if (!space.router.canConsume({ producerId, rtpCapabilities: caps })) {
+  if (!place.hasProducer(producerId)) throw new ProtocolError('not_found', `no producer ${producerId} in this space`);
+  const router = transport.appData.router as ms.Router;
+  // A listener's router on another worker gets the producer through a pipe from the Stage's router.
+  await mediaCall('reaching the producer', () => place.reach(producerId, router));
+  if (!router.canConsume({ producerId, rtpCapabilities: caps })) {
     throw new ProtocolError('media_error', 'your device cannot receive this audio');
   }
   const consumer = await mediaCall('creating the consumer', () => transport.consume({ producerId, rtpCapabilities: caps, paused }));
