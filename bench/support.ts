@@ -69,6 +69,26 @@ export function rssKiB(pid: number): number {
   return Number(line?.match(/(\d+)/)?.[1] ?? 0);
 }
 
+/** A process's CPU time so far, user and system apart, milliseconds, from /proc: read without asking
+ * the process anything, so a busy mediasoup worker cannot delay the reading (its channel replies wait
+ * behind the packets it is still forwarding). /proc counts in USER_HZ ticks, 100 a second on Linux. */
+export function cpuTimes(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** Bytes waiting in the receive queue of the IPv4 UDP socket bound to `port` (0 if none): a backlog
+ * the process that owns it has not yet read. */
+export function udpQueueBytes(port: number): number {
+  let bytes = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (parseInt(fields[1]?.split(':')[1] ?? '', 16) === port) bytes += parseInt(fields[4]?.split(':')[1] ?? '0', 16);
+  }
+  return bytes;
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -12,10 +12,14 @@ import { storeTarget } from './store/connect.js';
 import { Journal } from './store/Journal.js';
 import { importLegacyFiles } from './store/legacy-import.js';
 import { Store } from './store/Store.js';
+import { paymentProviderFor, ticketRulesFor } from './tickets/providers.js';
+import { TicketService } from './tickets/TicketService.js';
 
 export interface PlatformOptions {
   /** Tighter or looser limits (tests that sign many people up from one address). */
   rateLimits?: Partial<LimitTable>;
+  /** The clock ticket holds are timed by (tests move it). */
+  now?: () => number;
 }
 
 export class Platform {
@@ -24,6 +28,8 @@ export class Platform {
   readonly accounts: AccountService;
   readonly moderation: ModerationStore;
   readonly rateLimits: RateLimits;
+  /** Ticketed Spaces: offers, holds, payments, refunds and the ledger. */
+  readonly tickets: TicketService;
   /** Live-state writes (Spaces, members, queue) folded and committed without holding up the show. */
   readonly journal: Journal;
   /** The secret join and user tokens are signed with: --token-secret, else one kept in the store, so
@@ -34,6 +40,7 @@ export class Platform {
   #baseUrl: string;
   readonly #publicUrl: string | undefined;
   #housekeeping: ReturnType<typeof setInterval> | undefined;
+  #ticketSweeper: ReturnType<typeof setInterval> | undefined;
 
   private constructor(init: {
     config: ServerConfig;
@@ -59,6 +66,15 @@ export class Platform {
       logger: init.logger.child({ component: 'accounts' }),
       link: (path) => `${this.#baseUrl}${path}`,
     });
+    this.tickets = new TicketService({
+      store: init.store,
+      provider: paymentProviderFor(init.config, () => this.#baseUrl),
+      rules: ticketRulesFor(init.config),
+      mailer: init.mailer,
+      logger: init.logger.child({ component: 'tickets' }),
+      now: init.options.now,
+      link: (path) => `${this.#baseUrl}${path}`,
+    });
   }
 
   static async start(config: ServerConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
@@ -79,6 +95,9 @@ export class Platform {
       if (config.ownerEmail) await platform.accounts.ensureOwnerEmail(config.ownerEmail.toLowerCase());
       platform.#housekeeping = setInterval(() => void platform.#purge(), 3_600_000);
       platform.#housekeeping.unref();
+      // Holds whose checkout time is over give their seats back (buying also does, per Space).
+      platform.#ticketSweeper = setInterval(() => void platform.tickets.sweep().catch((error: unknown) => logger.warn('ticket sweep failed', { error })), 30_000);
+      platform.#ticketSweeper.unref();
       return platform;
     } catch (error) {
       await store.close();
@@ -117,6 +136,7 @@ export class Platform {
 
   async close(): Promise<void> {
     clearInterval(this.#housekeeping);
+    clearInterval(this.#ticketSweeper);
     await this.journal.close();
     await this.moderation.flush();
     this.mailer.close();

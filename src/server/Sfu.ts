@@ -209,6 +209,8 @@ export class Sfu {
     space.once('ended', () => {
       this.#spaces.delete(space.id);
       this.#recorders.delete(space.id);
+      // Ticket sales close with the show (it was live, so the never-started refund does not apply).
+      this.platform.tickets.spaceEnded(space.id, true).catch((error: unknown) => this.logger.warn('closing ticket sales failed', { spaceId: space.id, error }));
       void this.cluster?.release(space.id);
     });
   }

@@ -60,6 +60,24 @@ const ConfigSchema = z
       .number()
       .int()
       .refine((s) => s === 0 || (s >= 10 && s <= 60), { message: 'must be 0 (off) or 10–60 seconds (mediasoup’s limits)' }),
+    // ---- ticketed Spaces (issue 12) ----
+    /** How tickets are paid: `test` (no money, the embedded default) or `stripe`. */
+    payments: z.enum(['test', 'stripe']),
+    stripeSecretKey: z.string().min(8).optional(),
+    stripeWebhookSecret: z.string().min(8).optional(),
+    /** Another Stripe API address (tests' local stand-in); unset: api.stripe.com. */
+    stripeApiUrl: z.string().url().optional(),
+    /** How long a seat is held while its buyer pays, minutes (Stripe: 30–1440). */
+    ticketHoldMinutes: z.number().int().min(1).max(1440),
+    /** Price bounds, minor units (cents). */
+    ticketPriceMin: z.number().int().min(1),
+    ticketPriceMax: z.number().int().min(1),
+    /** The commission: basis points below and above the lifetime-earnings threshold (minor units). */
+    commissionLowBp: z.number().int().min(0).max(10_000),
+    commissionHighBp: z.number().int().min(0).max(10_000),
+    commissionThreshold: z.number().int().min(0),
+    /** Refund every ticket of a Space that ends without ever starting: yes (default) or no. */
+    refundNeverStarted: z.enum(['yes', 'no']),
     // ---- several nodes (issue 15) ----
     /** This node's name in the cluster (letters, digits, dashes); random when unset. */
     nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,47}$/, 'must be 1–48 letters, digits or dashes').optional(),
@@ -68,6 +86,12 @@ const ConfigSchema = z
     /** The WebSocket address clients reach this very node at, as the registry names it (default ws://<host>:<port>/ws). */
     nodeUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
   })
+  .refine((c) => c.payments !== 'stripe' || (c.stripeSecretKey !== undefined && c.stripeWebhookSecret !== undefined), {
+    message: 'Stripe payments need --stripe-secret-key and --stripe-webhook-secret',
+    path: ['payments'],
+  })
+  .refine((c) => c.payments !== 'stripe' || c.ticketHoldMinutes >= 30, { message: 'Stripe checkouts last at least 30 minutes', path: ['ticketHoldMinutes'] })
+  .refine((c) => c.ticketPriceMin <= c.ticketPriceMax, { message: 'ticket-price-min must not exceed ticket-price-max', path: ['ticketPriceMin'] })
   .refine((c) => c.rtcMinPort <= c.rtcMaxPort, { message: 'rtc-min-port must not exceed rtc-max-port' })
   .refine((c) => c.captionEngine !== 'whisper' || c.captionWhisperModel !== undefined, {
     message: 'the whisper caption engine needs --caption-whisper-model <ggml model file>',
@@ -123,6 +147,18 @@ const OPTIONS = [
   { key: 'redis', flag: 'redis', env: 'HOSTLINE_REDIS_URL', type: 'string', help: 'redis://host:port shared by every node of the service (unset: one node, no Redis)' },
   { key: 'nodeUrl', flag: 'node-url', env: 'HOSTLINE_NODE_URL', type: 'string', help: 'ws(s)://… address clients reach this node at directly, as the node registry names it (default ws://<host>:<port>/ws)' },
   { key: 'iceConsentTimeoutS', flag: 'ice-consent-timeout', env: 'HOSTLINE_ICE_CONSENT_TIMEOUT', type: 'int', help: 'seconds without ICE consent checks after which a client counts as gone and gets its grace period (10–60, default 30; 0 off)' },
+  // Ticketed Spaces (issue 12).
+  { key: 'payments', flag: 'payments', env: 'HOSTLINE_PAYMENTS', type: 'string', help: 'test (no money moves; default) | stripe (needs the two Stripe keys)' },
+  { key: 'stripeSecretKey', flag: 'stripe-secret-key', env: 'HOSTLINE_STRIPE_SECRET_KEY', type: 'string', help: 'Stripe secret key (sk_live_… or sk_test_…)' },
+  { key: 'stripeWebhookSecret', flag: 'stripe-webhook-secret', env: 'HOSTLINE_STRIPE_WEBHOOK_SECRET', type: 'string', help: 'signing secret of the webhook endpoint <public url>/webhooks/stripe (whsec_…)' },
+  { key: 'stripeApiUrl', flag: 'stripe-api-url', env: 'HOSTLINE_STRIPE_API_URL', type: 'string', help: 'another Stripe API address (tests use a local stand-in; default api.stripe.com)' },
+  { key: 'ticketHoldMinutes', flag: 'ticket-hold-minutes', env: 'HOSTLINE_TICKET_HOLD_MINUTES', type: 'int', help: 'minutes a seat is held while its buyer pays (default 30; Stripe needs 30–1440)' },
+  { key: 'ticketPriceMin', flag: 'ticket-price-min', env: 'HOSTLINE_TICKET_PRICE_MIN', type: 'int', help: 'lowest ticket price in cents (default 100)' },
+  { key: 'ticketPriceMax', flag: 'ticket-price-max', env: 'HOSTLINE_TICKET_PRICE_MAX', type: 'int', help: 'highest ticket price in cents (default 99900)' },
+  { key: 'commissionLowBp', flag: 'commission-low-bp', env: 'HOSTLINE_COMMISSION_LOW_BP', type: 'int', help: 'commission below the threshold, basis points (default 300 = 3 %)' },
+  { key: 'commissionHighBp', flag: 'commission-high-bp', env: 'HOSTLINE_COMMISSION_HIGH_BP', type: 'int', help: 'commission above it, basis points (default 2000 = 20 %)' },
+  { key: 'commissionThreshold', flag: 'commission-threshold', env: 'HOSTLINE_COMMISSION_THRESHOLD', type: 'int', help: 'a host\'s lifetime ticket earnings (cents) where the higher rate starts (default 5000000 = $50,000)' },
+  { key: 'refundNeverStarted', flag: 'refund-never-started', env: 'HOSTLINE_REFUND_NEVER_STARTED', type: 'string', help: 'yes | no: refund every ticket of a Space that ends without starting (default yes)' },
 ] as const;
 
 export function defaultConfig(): ServerConfig {
@@ -145,6 +181,14 @@ export function defaultConfig(): ServerConfig {
     rtcPorts: 'server',
     rtcPort: 40000,
     iceConsentTimeoutS: 30,
+    payments: 'test',
+    ticketHoldMinutes: 30,
+    ticketPriceMin: 100,
+    ticketPriceMax: 99_900,
+    commissionLowBp: 300,
+    commissionHighBp: 2000,
+    commissionThreshold: 5_000_000,
+    refundNeverStarted: 'yes',
   };
 }
 

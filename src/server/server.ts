@@ -16,6 +16,8 @@ import { servePage } from './pages/pages.js';
 import { Platform } from './Platform.js';
 import { Sfu } from './Sfu.js';
 import { serveStatic } from './static.js';
+import { serveTicketPages } from './tickets/ticket-pages.js';
+import { paymentWebhookRoute } from './tickets/webhook-route.js';
 
 /** Extra HTTP routes (the studio's browser bridge mounts its API here). Return true when handled. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
@@ -55,10 +57,10 @@ function socketSession(req: IncomingMessage, platform: Platform): string | undef
 
 export async function startServer(
   config: ServerConfig,
-  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable> } = {},
+  options: { logger?: Logger; routes?: RouteHandler[]; rateLimits?: Partial<LimitTable>; now?: () => number } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? new Logger(config.logLevel, { service: 'hostline-sfu' });
-  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits });
+  const platform = await Platform.start(config, logger, { rateLimits: options.rateLimits, now: options.now });
   let sfu: Sfu;
   try {
     sfu = await Sfu.start(config, logger, platform);
@@ -67,6 +69,7 @@ export async function startServer(
     throw error;
   }
   const api = new HttpApi(platform, logger.child({ component: 'http' }));
+  const paymentWebhook = paymentWebhookRoute(platform.tickets, logger.child({ component: 'payments' }));
   const staticDir = config.staticDir;
   if (staticDir && !existsSync(staticDir)) {
     logger.warn('static folder missing: the studio and listener page are not built', { staticDir });
@@ -91,11 +94,13 @@ export async function startServer(
         return;
       }
       if (await captionRoutes(sfu, req, res, url)) return;
+      if (await paymentWebhook(req, res, url)) return;
       for (const route of options.routes ?? []) {
         if (await route(req, res, url)) return;
       }
       if (await api.handle(req, res, url)) return;
       if (await servePage(platform, staticDir, req, res, url)) return;
+      if (await serveTicketPages(platform, req, res, url)) return;
       if (staticDir && (await serveStatic(staticDir, req, res, url.pathname))) return;
       sendJson(res, 404, { error: 'not found' });
     })().catch((error: unknown) => {

@@ -135,3 +135,31 @@ export function checkTarget(rule: TargetRule, actor: Role, target: { role: Role;
   }
   return mayActOn(actor, target.role) ? ALLOWED : { ok: false, code: 'forbidden', message: `a ${actor} may not act on the ${target.role}` };
 }
+
+// ---- admission to a ticketed Space ----------------------------------------------------------------------
+
+/** Roles a ticketed Space admits without a ticket: the host, co-hosts and invited speakers. */
+export const TICKET_FREE_ROLES: readonly Role[] = ['host', 'cohost', 'speaker'];
+
+/** What the server knows when someone joins a Space that may be ticketed. */
+export interface AdmissionFacts {
+  /** The ticket's price when the Space is ticketed; null for a free Space. */
+  ticket: { priceMinor: number; currency: string } | null;
+  /** The joining connection's account, when signed in. */
+  accountId?: string;
+  /** Whether that account holds a paid ticket for this Space. */
+  holdsTicket: boolean;
+}
+
+const price = (t: { priceMinor: number; currency: string }) => `${t.currency} ${Math.floor(t.priceMinor / 100)}.${String(t.priceMinor % 100).padStart(2, '0')}`;
+
+/**
+ * Whether a join with `role` is admitted. A ticketed Space admits a listener only as the signed-in
+ * account that holds a paid ticket (the join is bound to that account); the refusal names the price.
+ */
+export function checkAdmission(role: Role, facts: AdmissionFacts): Verdict {
+  if (!facts.ticket || TICKET_FREE_ROLES.includes(role)) return ALLOWED;
+  if (!facts.accountId) return { ok: false, code: 'ticket_required', message: `this Space is ticketed (${price(facts.ticket)}): sign in and buy a ticket on its page` };
+  if (!facts.holdsTicket) return { ok: false, code: 'ticket_required', message: `this Space is ticketed (${price(facts.ticket)}): buy a ticket on its page to listen` };
+  return ALLOWED;
+}

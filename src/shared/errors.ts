@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'stage_full', // no room on the Stage for another speaker or co-host
   'conflict', // the request does not fit the current state (no raised hand, already on stage, …)
   'banned', // removed from this Space, or blocked by its host
+  'ticket_required', // a ticketed Space: listening needs a paid ticket held by your signed-in account
   'rate_limited', // too many requests from this connection
   'media_error', // mediasoup refused the parameters
   'unavailable', // the node holding the Space cannot be reached now (several nodes); try again shortly

@@ -81,9 +81,10 @@ function onPacket(msg) {
   const ssrc = msg.readUInt32BE(8);
   const seq = msg.readUInt16BE(2);
   const now = performance.now();
+  const at = performance.timeOrigin + now;
   let s = streams.get(ssrc);
   if (!s) {
-    s = { count: 0, firstSeq: seq, lastSeq: seq, seqGaps: 0, lastAt: now, maxGapMs: 0 };
+    s = { count: 0, firstSeq: seq, lastSeq: seq, seqGaps: 0, lastAt: now, maxGapMs: 0, lastArrivalMs: at };
     streams.set(ssrc, s);
   } else {
     const step = (seq - s.lastSeq + 0x10000) & 0xffff;
@@ -91,6 +92,7 @@ function onPacket(msg) {
     if (step < 0x8000) s.lastSeq = seq;
     s.maxGapMs = Math.max(s.maxGapMs, now - s.lastAt);
     s.lastAt = now;
+    s.lastArrivalMs = at;
   }
   s.count++;
 }
@@ -140,7 +142,7 @@ function startSending(count) {
   run.done = new Promise((resolve) => {
     const tick = () => {
       if (run.stopped || index >= count) {
-        resolve({ sent: index, maxSendGapMs: maxGapMs });
+        resolve({ sent: index, maxSendGapMs: maxGapMs, lastSentMs: performance.timeOrigin + last });
         return;
       }
       const now = performance.now();
@@ -174,13 +176,13 @@ process.on('message', (message) => {
         result = {};
       } else if (cmd === 'stop') {
         stopSending();
-        result = sending ? await sending.done : { sent: 0, maxSendGapMs: 0 };
+        result = sending ? await sending.done : { sent: 0, maxSendGapMs: 0, lastSentMs: 0 };
       } else if (cmd === 'reset') {
         streams.clear();
         result = {};
       } else if (cmd === 'report') {
         result = {
-          streams: [...streams.entries()].map(([ssrc, s]) => ({ ssrc, count: s.count, seqGaps: s.seqGaps, maxGapMs: s.maxGapMs })),
+          streams: [...streams.entries()].map(([ssrc, s]) => ({ ssrc, count: s.count, seqGaps: s.seqGaps, maxGapMs: s.maxGapMs, lastArrivalMs: s.lastArrivalMs })),
           udp: udpStats(),
           cpu: process.cpuUsage(),
         };

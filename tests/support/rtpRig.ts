@@ -15,6 +15,8 @@ export interface StreamCount {
   seqGaps: number;
   /** The longest wait between two arrivals, milliseconds. */
   maxGapMs: number;
+  /** When the latest packet arrived: epoch milliseconds (performance.timeOrigin + now()). */
+  lastArrivalMs: number;
 }
 
 export interface RigReport {
@@ -29,6 +31,8 @@ export interface SendResult {
   sent: number;
   /** The longest gap between two sends: how steady the source itself was. */
   maxSendGapMs: number;
+  /** When the last packet left: epoch milliseconds, on the same clock as `StreamCount.lastArrivalMs`. */
+  lastSentMs: number;
 }
 
 const OPUS_PT = 100;

@@ -15,7 +15,7 @@ export interface TestServer extends RunningServer {
 
 /** Limits loose enough for tests that sign many people up from 127.0.0.1; rate-limit tests pass their own. */
 export const TEST_RATE_LIMITS: Partial<LimitTable> = Object.fromEntries(
-  (['signIn', 'signUp', 'resetRequest', 'reset', 'write'] as const).map((name) => [
+  (['signIn', 'signUp', 'resetRequest', 'reset', 'write', 'purchase'] as const).map((name) => [
     name,
     { perAddress: { max: 10_000, windowMs: 60_000 }, perAccount: { max: 10_000, windowMs: 60_000 } },
   ]),

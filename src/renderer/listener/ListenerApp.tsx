@@ -73,6 +73,8 @@ export function ListenerApp() {
   const snapshot = useSnapshot(room);
   const speaking = useSpeaking(room);
   const [error, setError] = useState<string>();
+  /** A ticketed Space refused the join: its id, for the link to buy a ticket on its page. */
+  const [ticketSpace, setTicketSpace] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [endedReason, setEndedReason] = useState<string>();
   const [name, setName] = useState('');
@@ -99,9 +101,11 @@ export function ListenerApp() {
     if (!invite) return;
     setError(undefined);
     setPhase('joining');
+    let previewedSpace: string | undefined;
     try {
       prepared.current ??= prepare(invite);
-      const { context, mix, levelMeter, client } = await prepared.current;
+      const { context, mix, levelMeter, client, preview } = await prepared.current;
+      previewedSpace = preview?.spaceId;
       // Inside the click, so the browser lets it play.
       await context.resume();
       audio.current = { context };
@@ -144,6 +148,7 @@ export function ListenerApp() {
       setRoom(client);
       setPhase('listening');
     } catch (e) {
+      if (e instanceof RequestError && e.code === 'ticket_required') setTicketSpace(previewedSpace ?? '');
       // Start over on the next click, with a fresh connection.
       prepared.current = undefined;
       setError((e as Error).message);
@@ -223,6 +228,12 @@ export function ListenerApp() {
       </header>
       {notice && <div className="banner banner-notice" role="status" data-testid="notice">{notice}</div>}
       {error && <div className="banner banner-error" role="alert">{error}</div>}
+      {ticketSpace !== undefined && (
+        <div className="banner banner-notice" data-testid="ticket-needed">
+          This Space needs a ticket. {ticketSpace && <a href={`/s/${encodeURIComponent(ticketSpace)}`}>Buy a ticket</a>}{' '}
+          <a href={`/signin?next=${encodeURIComponent(location.pathname + location.search + location.hash)}`}>Sign in</a>
+        </div>
+      )}
       {snapshot?.hostAwayUntil && <div className="banner banner-notice" role="status">The host lost their connection; waiting for them to come back…</div>}
       <main className="listener-main">
         {!invite && (

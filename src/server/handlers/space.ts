@@ -1,5 +1,6 @@
 // Opening, previewing, joining, resuming, leaving and ending a Space; its settings and invitations.
 import type { types as ms } from 'mediasoup';
+import { checkAdmission } from '../../shared/access.js';
 import { ProtocolError } from '../../shared/errors.js';
 import type { RtpCapabilitiesWire } from '../../shared/media.js';
 import type { JoinedSpace } from '../../shared/protocol.js';
@@ -23,10 +24,29 @@ export const spaceHandlers = handlersFor(spaceFeature, {
     const { claims } = verified;
     const space = ctx.sfu.space(claims.spaceId);
     if (!space) throw new ProtocolError('not_found', 'this space does not exist or has ended');
+    // A ticketed Space admits listeners only as the account holding a paid ticket (the access rules'
+    // checkAdmission); the join is then bound to that account, and the same account joining again from a
+    // second connection takes over its place instead of adding a listener.
+    const tickets = ctx.sfu.platform.tickets;
+    const ticket = await tickets.admission(space.id);
+    if (ticket) {
+      const accountId = ctx.account?.accountId;
+      const holdsTicket = accountId !== undefined && (await tickets.admits(space.id, accountId));
+      const verdict = checkAdmission(claims.role, { ticket, accountId, holdsTicket });
+      if (!verdict.ok) throw new ProtocolError(verdict.code, verdict.message);
+      if (claims.role === 'listener' && accountId) {
+        const earlier = space.membership.members().find((m) => m.userId === accountId && !m.closed && m.role === 'listener');
+        if (earlier) {
+          ctx.attach(space, earlier, space.membership.resume(earlier, ctx.push));
+          const again = joinedAnswer(ctx, space, earlier);
+          return hear ? { ...again, hearing: await hearing(ctx, space, earlier, again.producers, hear.rtpCapabilities) } : again;
+        }
+      }
+    }
     // A host token names its holder; an invitation admits whoever holds it: their account when signed in
     // (so bans and blocks follow the account into any browser), else the identity their client kept.
     const member = space.membership.join({
-      userId: claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
+      userId: (ticket && claims.role === 'listener' ? ctx.account?.accountId : undefined) ?? claims.userId ?? ctx.account?.accountId ?? ctx.sfu.identify(userToken, 'user'),
       displayName: claims.displayName ?? displayName ?? ctx.account?.displayName ?? 'Listener',
       role: claims.role,
       canRequest: claims.canRequest ?? false,

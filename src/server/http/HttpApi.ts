@@ -153,7 +153,9 @@ export class HttpApi {
       }
       if (declaration.access !== 'anyone' && !actor) throw new ApiError('unauthenticated', 'sign in first');
       if (declaration.access === 'owner' && actor?.account.role !== 'owner') throw new ApiError('forbidden', 'only the owners of this service may do this');
-      if (declaration.rateLimit === 'write' && actor) this.#limit(this.#platform.rateLimits.takeAccount('write', actor.account.id));
+      if ((declaration.rateLimit === 'write' || declaration.rateLimit === 'purchase') && actor) {
+        this.#limit(this.#platform.rateLimits.takeAccount(declaration.rateLimit, actor.account.id));
+      }
 
       const ctx: ApiContext = {
         platform: this.#platform,

@@ -18,6 +18,8 @@ export const DEFAULT_LIMITS: LimitTable = {
   resetRequest: { perAddress: { max: 10, windowMs: 60 * MINUTE }, perAccount: { max: 3, windowMs: 60 * MINUTE } },
   reset: { perAddress: { max: 20, windowMs: 15 * MINUTE }, perAccount: { max: 10, windowMs: 15 * MINUTE } },
   write: { perAddress: { max: 600, windowMs: MINUTE }, perAccount: { max: 120, windowMs: MINUTE } },
+  // Buying tickets: a busy on-sale moment brings many buyers from one address (a venue's network).
+  purchase: { perAddress: { max: 2000, windowMs: MINUTE }, perAccount: { max: 20, windowMs: MINUTE } },
 };
 
 export type LimitResult = { ok: true } | { ok: false; retryAfterSec: number };

@@ -10,6 +10,7 @@ import { ModerationRepository } from './repositories/ModerationRepository.js';
 import { ProfileRepository } from './repositories/ProfileRepository.js';
 import { SessionRepository } from './repositories/SessionRepository.js';
 import { SpaceRepository } from './repositories/SpaceRepository.js';
+import { TicketRepository } from './repositories/TicketRepository.js';
 
 export const REPOSITORIES = {
   accounts: AccountRepository,
@@ -20,6 +21,7 @@ export const REPOSITORIES = {
   moderation: ModerationRepository,
   meta: MetaRepository,
   spaces: SpaceRepository,
+  tickets: TicketRepository,
   backchannel: BackchannelRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 

@@ -10,6 +10,7 @@ export const API_ERRORS = {
   not_found: 404, // no such route, profile or thing
   method_not_allowed: 405,
   conflict: 409, // taken (handle), or does not fit the current state
+  sold_out: 409, // every ticket of this Space is sold or in checkout
   gone: 410, // a link that was used or has expired
   too_large: 413,
   unsupported_media_type: 415, // bodies are application/json

@@ -12,7 +12,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HttpAccess = 'anyone' | 'account' | 'owner';
 
 /** Named limits the server applies per address and per account (see server/http/RateLimits). */
-export type RateLimitName = 'signIn' | 'signUp' | 'resetRequest' | 'reset' | 'write';
+export type RateLimitName = 'signIn' | 'signUp' | 'resetRequest' | 'reset' | 'write' | 'purchase';
 
 export interface RouteDeclaration {
   method: HttpMethod;

@@ -3,11 +3,13 @@
 import { accountRoutes } from './accounts.js';
 import { moderationRoutes } from './moderation.js';
 import { profileRoutes } from './profiles.js';
+import { ticketRoutes } from './tickets.js';
 
 export const HTTP_ROUTES = {
   ...accountRoutes,
   ...profileRoutes,
   ...moderationRoutes,
+  ...ticketRoutes,
 } as const;
 
 export type HttpRoutes = typeof HTTP_ROUTES;

@@ -5,9 +5,11 @@ import type { RouteHandlers } from '../handler.js';
 import { accountHandlers } from './accounts.js';
 import { moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profiles.js';
+import { ticketHandlers } from './tickets.js';
 
 export const ROUTE_HANDLERS: RouteHandlers<HttpRoutes> = {
   ...accountHandlers,
   ...profileHandlers,
   ...moderationHandlers,
+  ...ticketHandlers,
 };

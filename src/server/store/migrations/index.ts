@@ -5,11 +5,13 @@ import type { Migration } from 'kysely';
 import * as accounts from './0001_accounts.js';
 import * as moderation from './0002_moderation.js';
 import * as spaces from './0003_spaces.js';
+import * as tickets from './0200_tickets.js';
 import * as backchannel from './0600_backchannel.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_accounts': accounts,
   '0002_moderation': moderation,
   '0003_spaces': spaces,
+  '0200_tickets': tickets,
   '0600_backchannel': backchannel,
 };
