@@ -152,6 +152,7 @@ export class Connection {
         role: joined.member.role,
         spaceLive: joined.space.status === 'live',
         captionEditor: this.#sfu.captions.of(joined.space.id)?.isEditor(joined.member) ?? false,
+        producer: joined.space.backchannel.isProducer(joined.member.id),
       },
     };
   }

@@ -2,7 +2,7 @@
 // noun with its own file: Membership (who is in it, grace periods, succession), Stage (who holds which
 // role, and the announced changes), SpeakerQueue (raised hands and the hosts' answers), Moderation
 // (mutes, removals, blocks, reports), Reactions (folded emoji bursts) and SpaceView (what each member is
-// sent, and when). Connection has checked the sender's role and authority over any target from the
+// sent, and when), Backchannel (the text line between the host, co-hosts and producers). Connection has checked the sender's role and authority over any target from the
 // request's declaration; the parts check the state, so a refused request changes nothing.
 import type { types as ms } from 'mediasoup';
 import { ProtocolError } from '../shared/errors.js';
@@ -11,6 +11,7 @@ import type { LiveReplayState } from '../shared/replay.js';
 import { isOnStage, type RequestPolicy, type Role, type SpacePolicy } from '../shared/roles.js';
 import type { SpaceSnapshot, SpaceStatus } from '../shared/space.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
+import { Backchannel } from './Backchannel.js';
 import type { StageProducer } from './egress/StageTap.js';
 import type { Logger } from './logger.js';
 import type { MediaPlace } from './MediaPlace.js';
@@ -87,6 +88,8 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
   readonly reactions: Reactions;
   /** What each member is sent, and when. */
   readonly view: SpaceView;
+  /** The text line between the host, the co-hosts and producers. */
+  readonly backchannel: Backchannel;
   /** The Space's routers on this node: the Stage's (`router`) and one per other worker for listeners. */
   readonly routers: SpaceRouters;
   /** The media router the Stage's producers are on; replaced when its worker dies (see `moveTo`). */
@@ -128,6 +131,7 @@ export class Space extends TypedEmitter<SpaceEvents> implements MediaPlace<Membe
     this.moderation = new Moderation(this, init.moderation);
     this.reactions = new Reactions(this);
     this.view = new SpaceView(this, () => this.safeEmit('statechanged'));
+    this.backchannel = new Backchannel(this);
     this.routers = new SpaceRouters(init.pool, init.router, init.mediaCodecs ?? [], this.logger);
     this.#watchRouter();
   }

@@ -22,6 +22,8 @@ export interface Actor {
     spaceLive: boolean;
     /** The host named this member caption editor (src/server/captions/SpaceCaptions.ts keeps the list). */
     captionEditor?: boolean;
+    /** Whether the host named them a producer (on the backchannel without being on the Stage). */
+    producer?: boolean;
   };
 }
 
@@ -35,6 +37,8 @@ export type Access =
   | { readonly kind: 'captionEditor' }
   /** A signed-in account (suspended accounts cannot sign in, so never pass). */
   | { readonly kind: 'account' }
+  /** The backchannel's people: the host, the co-hosts, and the producers the host named. */
+  | { readonly kind: 'backchannel' }
   | { readonly kind: 'allOf'; readonly rules: readonly Access[] };
 
 export type AccessKind = Access['kind'];
@@ -67,6 +71,15 @@ const ACCESS_CHECKS: Checks = {
   },
   account: (_rule, actor, type) =>
     actor.account ? ALLOWED : { ok: false, code: 'unauthenticated', message: `${type} needs you signed in to an account` },
+  backchannel: (_rule, actor, type) => {
+    const member = actor.member;
+    if (!member) return { ok: false, code: 'not_joined', message: `${type} needs a joined space` };
+    if (member.role !== 'host' && member.role !== 'cohost' && !member.producer) {
+      return { ok: false, code: 'forbidden', message: `the backchannel is for the host, the co-hosts and producers the host names; a ${member.role} may not ${type}` };
+    }
+    if (!member.spaceLive) return { ok: false, code: 'space_ended', message: 'this space has ended' };
+    return ALLOWED;
+  },
   allOf: (rule, actor, type) => {
     for (const inner of rule.rules) {
       const verdict = checkAccess(inner, actor, type);
@@ -103,6 +116,8 @@ export const HOST = members('host');
 export const LISTENER = members('listener');
 /** The host, the co-hosts, and members the host named caption editor. */
 export const CAPTION_EDITORS = { kind: 'captionEditor' } as const satisfies Access;
+/** The host, the co-hosts and the producers the host named: the backchannel. */
+export const BACKCHANNEL = { kind: 'backchannel' } as const satisfies Access;
 
 // ---- targets -----------------------------------------------------------------------------------------
 

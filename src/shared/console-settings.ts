@@ -96,18 +96,12 @@ export function browserProcessingOf(settings: Pick<ConsoleSettings, 'browser' | 
   return settings.musicMode ? BROWSER_PROCESSING_OFF : settings.browser;
 }
 
-export const SHORTCUT_ACTIONS = ['muteSelf', 'pushToTalk', 'addMarker', 'approveNextRequest', 'muteAll'] as const;
+export const SHORTCUT_ACTIONS = ['muteSelf', 'pushToTalk', 'addMarker', 'approveNextRequest', 'muteAll', 'nextSegment'] as const;
 export const ShortcutActionSchema = z.enum(SHORTCUT_ACTIONS);
 export type ShortcutAction = z.infer<typeof ShortcutActionSchema>;
 
 /** A key combination as KeyboardEvent.code with modifiers, e.g. "Ctrl+Shift+KeyM"; null is unbound. */
-export const ShortcutsSchema = z.object(
-  Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, z.string().max(64).nullable()])) as Record<
-    ShortcutAction,
-    z.ZodNullable<z.ZodString>
-  >,
-);
-export type Shortcuts = z.infer<typeof ShortcutsSchema>;
+export type Shortcuts = Record<ShortcutAction, string | null>;
 
 export const DEFAULT_SHORTCUTS: Shortcuts = {
   muteSelf: 'Ctrl+KeyM',
@@ -115,7 +109,16 @@ export const DEFAULT_SHORTCUTS: Shortcuts = {
   addMarker: 'Ctrl+KeyK',
   approveNextRequest: 'Ctrl+Shift+KeyA',
   muteAll: 'Ctrl+Shift+KeyM',
+  nextSegment: 'Ctrl+Shift+KeyN',
 };
+
+/** Every action's keys; an action added later (settings saved before it existed) gets its default. */
+export const ShortcutsSchema = z.object(
+  Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, z.string().max(64).nullable().default(DEFAULT_SHORTCUTS[a])])) as Record<
+    ShortcutAction,
+    z.ZodDefault<z.ZodNullable<z.ZodString>>
+  >,
+);
 
 export const ConsoleSettingsSchema = z.object({
   chain: ChainSettingsSchema,

@@ -7,6 +7,7 @@ import {
   ShortcutsSchema,
   UserPresetSchema,
 } from './console-settings.js';
+import { RunOfShowSchema } from './run-of-show.js';
 
 export const DeviceChoiceSchema = z.object({
   /** The browser's device id; it can change between runs, so the label is kept too. */
@@ -51,6 +52,8 @@ export const SettingsSchema = z.object({
   recording: RecordingSettingsSchema.default(() => ({ directory: null, lowDiskWarningMinutes: 15 })),
   /** Replays for listeners, recorded by the server: what a new Space starts with. */
   replay: ReplaySettingsSchema.default(() => ({ recordByDefault: false, liveClips: false })),
+  /** The run of show: the segments planned for the next show (edited before or during it). */
+  runOfShow: RunOfShowSchema.default(() => []),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

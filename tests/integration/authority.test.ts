@@ -153,6 +153,10 @@ const TABLE: Record<RequestType, Row> = {
     data: (w) => ({ spaceId: w.f.spaceId, hostName: 'X' }),
     expect: row('unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'unauthenticated', 'not_found', 'unauthenticated'),
   },
+  // The backchannel: the host and co-hosts (and producers the host names, below); a listener can neither read nor send.
+  'backchannel.send': { data: () => ({ text: 'two minutes to the break' }), expect: row('ok', 'ok', F, F) },
+  'backchannel.read': { data: () => ({}), expect: row('ok', 'ok', F, F) },
+  'backchannel.producer': { data: (w) => ({ memberId: w.f.id('audience'), producer: true }), expect: row('ok', F, F, F) },
 };
 
 describe('authority: every request from every role', () => {
@@ -185,7 +189,7 @@ describe('authority: every request from every role', () => {
       'host.transfer': 'cohost', 'cohost.demote': 'cohost', 'queue.approve': 'listener', 'queue.decline': 'listener',
       'queue.move': 'listener', 'stage.invite': 'listener', 'member.remove': 'listener', 'stage.remove': 'speaker',
       'cohost.promote': 'speaker', 'member.mute': 'speaker', 'member.block': 'speaker', 'member.report': 'speaker',
-      'captions.editor': 'listener',
+      'captions.editor': 'listener', 'backchannel.producer': 'listener',
     };
     // Refused by what the data asks, not by who asks: a listener may open a receive transport, not a send one.
     const byData = new Set(['transport.create:listener', 'transport.create:editor']);

@@ -7,7 +7,7 @@ import type { RoomClient } from '../../src/renderer/room/RoomClient';
 import { canGoLive } from '../../src/renderer/studio/StudioSession';
 import { eventually, fakeMicTrack, fakeRoom } from '../support/fakeRoom';
 import { startTestServer, type TestServer } from '../support/server';
-import { nodeStudio, type NodeStudio } from '../support/studioSession';
+import { ManualClock, nodeStudio, type NodeStudio } from '../support/studioSession';
 
 const STUDIO_KEY = 'studio-key-for-the-session-test';
 
@@ -353,6 +353,57 @@ describe('StudioSession', () => {
     await eventually(() => expect(session.state.phase).toBe('ended'));
     expect(session.state.notice).toBe('The space ended: the host ended the space.');
     expect(ctx.studio.recorder().stopped).toBeGreaterThan(0);
+  });
+
+  it('runs the show: Next segment by its key only while live, a titled marker per segment, the countdown in state, edits saved', async () => {
+    await ctx.studio.session.close();
+    const clock = new ManualClock();
+    const runOfShow = [
+      { id: 'intro', title: 'Intro', plannedSeconds: 120 },
+      { id: 'guest', title: 'Guest', plannedSeconds: 900 },
+    ];
+    ctx.studio = nodeStudio({ endpoint: { httpUrl: ctx.server.httpUrl, wsUrl: ctx.server.wsUrl, studioKey: STUDIO_KEY }, settings: { runOfShow }, clock });
+    const { session, keyboard } = ctx.studio;
+    await session.open();
+    expect(session.state.show.segments.map((s) => s.title)).toEqual(['Intro', 'Guest']);
+    keyboard.press(DEFAULT_SHORTCUTS.nextSegment!);
+    expect(session.state.show.current).toBe(-1);
+
+    await goLive(ctx.studio);
+    ctx.studio.recorder().recording = true;
+    keyboard.press(DEFAULT_SHORTCUTS.nextSegment!);
+    await eventually(() => expect(session.state.show).toMatchObject({ current: 0, leftSeconds: 120, clock: 'on-time' }));
+    expect(ctx.studio.recorder().labels).toEqual(['1. Intro']);
+    expect(session.state.markers).toHaveLength(1);
+    clock.advance(90_000);
+    expect(session.state.show).toMatchObject({ leftSeconds: 30, clock: 'last-minute' });
+
+    // Edited during the show: saved, and the running segment runs on.
+    expect(await session.editRunOfShow([...runOfShow, { id: 'qa', title: 'Q&A', plannedSeconds: 600 }])).toBe(true);
+    expect((await ctx.studio.settings.get()).runOfShow.map((s) => s.title)).toEqual(['Intro', 'Guest', 'Q&A']);
+    expect(session.state.show.current).toBe(0);
+    expect(await session.editRunOfShow([{ id: 'bad', title: '', plannedSeconds: 10 }])).toBe(false);
+    expect(session.state.error).toContain('a segment needs a title');
+
+    // The button does what the key does; after the last segment it says so.
+    expect(await session.nextSegment()).toBe(true);
+    expect(await session.nextSegment()).toBe(true);
+    expect(ctx.studio.recorder().labels).toEqual(['1. Intro', '2. Guest', '3. Q&A']);
+    expect(await session.nextSegment()).toBe(false);
+    expect(session.state.error).toBe('that was the last segment');
+  });
+
+  it('dips the soundboard’s beds while another speaker talks, as the server hears them, not for the host alone', async () => {
+    const invite = await goLive(ctx.studio);
+    const grace = await guest(ctx, invite, 'Grace');
+    const space = ctx.server.sfu.space(ctx.studio.session.state.live!.spaceId)!;
+    const host = ctx.studio.session.room!.memberId!;
+    // The server's speaking announcements (from mediasoup's audio levels in a real show).
+    space.broadcast('space.speaking', { memberIds: [host] });
+    space.broadcast('space.speaking', { memberIds: [host, grace.memberId!] });
+    space.broadcast('space.speaking', { memberIds: [] });
+    // The host alone does not count (their own voice detector does that); Grace does; then nobody.
+    await eventually(() => expect(ctx.studio.engine().speakersTalking.slice(-3)).toEqual([false, true, false]));
   });
 
   it('session.close() closes the console and the room and lets go of the keyboard', async () => {

@@ -16,6 +16,7 @@ import { RoomClient } from '../../src/renderer/room/RoomClient';
 import type { SocketLike } from '../../src/renderer/room/SignalingClient';
 import type { KeyEventLike, KeySource } from '../../src/renderer/studio/shortcuts/ShortcutRouter';
 import { StudioSession, type Dialogs, type StudioEngine, type StudioRecorder } from '../../src/renderer/studio/StudioSession';
+import type { ShowClock } from '../../src/renderer/studio/RunOfShow';
 import { FakeMedia } from './fakeMedia';
 import { fakeMicTrack } from './fakeRoom';
 
@@ -30,6 +31,8 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
   /** Remote speakers the engine was asked to play, by member id. */
   readonly playing = new Map<string, string>();
   readonly pushToTalk: boolean[] = [];
+  /** What the session told the soundboard's ducking about the other speakers, in order. */
+  readonly speakersTalking: boolean[] = [];
   started = false;
   closed = false;
   readonly remotes = {
@@ -54,6 +57,9 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
   }
   async setInput(device: AudioDevice | undefined): Promise<void> {
     await this.microphone.use(device);
+  }
+  setSpeakersTalking(talking: boolean): void {
+    this.speakersTalking.push(talking);
   }
   async setOutput(device: AudioDevice | undefined): Promise<void> {
     this.outputDeviceId = device?.deviceId ?? '';
@@ -82,9 +88,14 @@ export class NodeConsoleEngine extends TypedEmitter<ConsoleEngineEvents> impleme
 export class NodeRecorder implements StudioRecorder {
   recording = false;
   markers = 0;
+  /** The label of each marker that reached the recording. */
+  readonly labels: Array<string | undefined> = [];
   stopped = 0;
-  addMarker(): boolean {
-    if (this.recording) this.markers++;
+  addMarker(label?: string): boolean {
+    if (this.recording) {
+      this.markers++;
+      this.labels.push(label);
+    }
     return this.recording;
   }
   async stop(): Promise<void> {
@@ -206,6 +217,7 @@ export function nodeStudio(options: {
   endpoint: SfuEndpoint;
   settings?: Partial<Settings>;
   tokens?: Map<string, string>;
+  clock?: ShowClock;
 }): NodeStudio {
   const settings = new SettingsService(new MemorySettingsStore(options.settings));
   const keyboard = new Keyboard();
@@ -232,6 +244,7 @@ export function nodeStudio(options: {
     tokens: { getItem: (k) => tokens.get(k) ?? null, setItem: (k, v) => void tokens.set(k, v) },
     keys: keyboard,
     dialogs,
+    clock: options.clock,
   });
   return {
     session,
@@ -244,4 +257,33 @@ export function nodeStudio(options: {
     engine: () => engine ?? (() => { throw new Error('the session has not made its engine yet'); })(),
     recorder: () => recorder ?? (() => { throw new Error('the session has not gone live yet'); })(),
   };
+}
+
+/** A clock the test moves by hand: `advance` runs every tick that falls due, in order. */
+export class ManualClock implements ShowClock {
+  #now = 1_700_000_000_000;
+  readonly #timers = new Set<{ ms: number; next: number; tick: () => void }>();
+  now(): number {
+    return this.#now;
+  }
+  every(ms: number, tick: () => void): () => void {
+    const timer = { ms, next: this.#now + ms, tick };
+    this.#timers.add(timer);
+    return () => void this.#timers.delete(timer);
+  }
+  /** Timers running now. */
+  get timers(): number {
+    return this.#timers.size;
+  }
+  advance(ms: number): void {
+    const end = this.#now + ms;
+    for (;;) {
+      const due = [...this.#timers].filter((t) => t.next <= end).sort((a, b) => a.next - b.next)[0];
+      if (!due) break;
+      this.#now = due.next;
+      due.next += due.ms;
+      due.tick();
+    }
+    this.#now = end;
+  }
 }

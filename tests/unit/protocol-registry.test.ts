@@ -2,7 +2,7 @@
 // server handler for every request.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ANYONE, CAPTION_EDITORS, checkAccess, checkTarget, HOSTS, members, type Access } from '../../src/shared/access';
+import { ANYONE, BACKCHANNEL, CAPTION_EDITORS, checkAccess, checkTarget, HOSTS, members, type Access } from '../../src/shared/access';
 import { can, EVENT_TYPES, eventSchema, gatherFeatures, REQUEST_TYPES, requestSpec } from '../../src/shared/protocol';
 import { feature, request } from '../../src/shared/protocol/define';
 import { HANDLERS } from '../../src/server/handlers/index';
@@ -14,14 +14,14 @@ describe('the protocol registry', () => {
       const spec = requestSpec(type);
       expect(spec.data, type).toBeInstanceOf(z.ZodType);
       expect(spec.reply, type).toBeInstanceOf(z.ZodType);
-      expect(['anyone', 'member', 'account', 'captionEditor', 'allOf'], type).toContain(spec.access.kind);
+      expect(['anyone', 'member', 'account', 'captionEditor', 'allOf', 'backchannel'], type).toContain(spec.access.kind);
     }
   });
 
   it('gives requests with a target rule a memberId to target, and only behind a member rule', () => {
     const targeted = REQUEST_TYPES.filter((type) => requestSpec(type).target);
     expect(targeted.sort()).toEqual([
-      'captions.editor', 'cohost.demote', 'cohost.promote', 'host.transfer', 'member.block', 'member.mute', 'member.remove', 'member.report',
+      'backchannel.producer', 'captions.editor', 'cohost.demote', 'cohost.promote', 'host.transfer', 'member.block', 'member.mute', 'member.remove', 'member.report',
       'queue.approve', 'queue.decline', 'queue.move', 'stage.invite', 'stage.remove',
     ]);
     for (const type of targeted) {
@@ -53,6 +53,17 @@ describe('the protocol registry', () => {
 describe('access rules', () => {
   const host = { member: { role: 'host' as const, spaceLive: true } };
   const listener = { member: { role: 'listener' as const, spaceLive: true } };
+
+  it('the backchannel admits the host, the co-hosts and named producers; never a listener or speaker', () => {
+    const as = (role: 'host' | 'cohost' | 'speaker' | 'listener', producer = false, spaceLive = true) => ({ member: { role, spaceLive, producer } });
+    expect(checkAccess(BACKCHANNEL, as('host'), 'backchannel.send')).toEqual({ ok: true });
+    expect(checkAccess(BACKCHANNEL, as('cohost'), 'backchannel.send')).toEqual({ ok: true });
+    expect(checkAccess(BACKCHANNEL, as('listener', true), 'backchannel.send')).toEqual({ ok: true });
+    expect(checkAccess(BACKCHANNEL, as('listener'), 'backchannel.read')).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(checkAccess(BACKCHANNEL, as('speaker'), 'backchannel.read')).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(checkAccess(BACKCHANNEL, {}, 'backchannel.read')).toMatchObject({ ok: false, code: 'not_joined' });
+    expect(checkAccess(BACKCHANNEL, as('host', false, false), 'backchannel.send')).toMatchObject({ ok: false, code: 'space_ended' });
+  });
 
   it('anyone passes everyone, joined or not', () => {
     expect(checkAccess(ANYONE, {}, 'ping')).toEqual({ ok: true });

@@ -2,10 +2,11 @@
 // a plain class with typed events. It owns the console engine's lifecycle (made from the saved settings,
 // started on the saved microphone, closed at the end), the choice of devices, the host's identity, going
 // live (the room client, the Stage, the share link), every host action on the Stage, the queue and the
-// audience, the recorder's lifetime and the keyboard shortcuts. React components render `state` and call
+// audience, the recorder's lifetime, the run of show and the keyboard shortcuts. React components render `state` and call
 // these methods; nothing here touches the DOM except through the ports it is given.
 import { BUILT_IN_PRESETS, SHORTCUT_ACTIONS, type ConsoleSettings, type Shortcuts, type UserPreset } from '../../shared/console-settings';
 import type { RequestPolicy } from '../../shared/roles';
+import type { Segment } from '../../shared/run-of-show';
 import type { Settings } from '../../shared/settings';
 import type { SpaceSnapshot, StageMember } from '../../shared/space';
 import type { StudioApi } from '../../shared/studio-api';
@@ -22,6 +23,7 @@ import type { StageAction } from '../ui/StageList';
 import { stageNotice } from '../ui/stageNotice';
 import { HostIdentity, type TokenStore } from './HostIdentity';
 import { StudioReplay } from './replay/StudioReplay';
+import { RunOfShow, SYSTEM_CLOCK, type RunOfShowState, type ShowClock } from './RunOfShow';
 import { SHORTCUT_LABELS } from './shortcuts/combos';
 import { ShortcutRouter, type KeySource } from './shortcuts/ShortcutRouter';
 
@@ -42,6 +44,8 @@ export interface StudioEngine {
   setInput(device: AudioDevice | undefined): Promise<void>;
   setOutput(device: AudioDevice | undefined): Promise<void>;
   setPushToTalkHeld(held: boolean): void;
+  /** Whether someone else on the Stage talks: the soundboard's beds dip for them as for the host. */
+  setSpeakersTalking(talking: boolean): void;
   configure(next: ConsoleSettings): Promise<void>;
   setListeningOn(where: ConsoleSettings['listeningOn']): Promise<void>;
   close(): Promise<void>;
@@ -50,8 +54,8 @@ export interface StudioEngine {
 
 /** What the session needs of the show's recorder (the real one is Recorder, which follows the room itself). */
 export interface StudioRecorder {
-  /** A marker on the timeline now; false when not recording. */
-  addMarker(): boolean;
+  /** A marker on the timeline now (`label`: a segment's title, for chapters); false when not recording. */
+  addMarker(label?: string): boolean;
   stop(): Promise<unknown>;
 }
 
@@ -74,6 +78,8 @@ export interface StudioSessionPorts<E extends StudioEngine, R extends StudioReco
   /** Where keyboard shortcuts come from. */
   keys: KeySource;
   dialogs: Dialogs;
+  /** The run of show's clock (tests pass their own). */
+  clock?: ShowClock;
 }
 
 export type StudioPhase = 'loading' | 'setup' | 'starting' | 'live' | 'ended';
@@ -112,6 +118,8 @@ export interface StudioState {
   snapshot: SpaceSnapshot | undefined;
   /** Markers the host added, in seconds into the show (before going live: since the first). */
   markers: number[];
+  /** The run of show: the segments, the one running, its time left and the show's planned end. */
+  show: RunOfShowState;
   /** The push-to-talk key is down. */
   pushToTalkHeld: boolean;
   /** The last refusal or failure, shown until the next action. */
@@ -154,6 +162,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
   /** The one keyboard shortcut router; features register their bindings on it. */
   readonly shortcuts: ShortcutRouter;
   readonly identity: HostIdentity;
+  readonly runOfShow: RunOfShow;
   readonly #ports: StudioSessionPorts<E, R>;
   #state: StudioState = {
     phase: 'loading',
@@ -171,6 +180,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     live: undefined,
     snapshot: undefined,
     markers: [],
+    show: new RunOfShow().state,
     pushToTalkHeld: false,
     error: undefined,
     notice: undefined,
@@ -195,6 +205,10 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     this.identity = new HostIdentity(ports.tokens);
     this.shortcuts = new ShortcutRouter(ports.keys, {});
     this.shortcuts.on('rebound', (combos) => void this.#saveShortcuts(combos));
+    this.runOfShow = new RunOfShow(ports.clock ?? SYSTEM_CLOCK);
+    this.runOfShow.on('state', (show) => this.#update({ show }));
+    // Each segment's start is a marker on the recording, titled, so exports can make chapters of them.
+    this.runOfShow.on('segmentstarted', (segment, index) => this.addMarker(`${index + 1}. ${segment.title}`));
     this.#registerShortcuts();
   }
 
@@ -235,6 +249,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       presets: settings.consolePresets,
       replayAtStart: settings.replay.recordByDefault,
     });
+    this.runOfShow.setSegments(settings.runOfShow);
     const engine = this.#ports.createEngine(settings.console);
     this.#engine = engine;
     engine.on('notice', (notice) => this.#update({ notice }));
@@ -535,9 +550,25 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     });
   }
 
+  /** Replaces the run of show's segments (before or during the show) and saves them; a bad one is refused with the reason. */
+  editRunOfShow(segments: Segment[]): Promise<boolean> {
+    return this.#act(async () => {
+      this.runOfShow.setSegments(segments);
+      await this.#ports.studio.updateSettings({ runOfShow: this.runOfShow.state.segments });
+    });
+  }
+
+  /** Starts the next segment of the run of show (the first, the first time); live only. */
+  nextSegment(): Promise<boolean> {
+    return this.#act(async () => {
+      this.#requireRoom();
+      if (!this.runOfShow.next()) throw new Error(this.runOfShow.state.segments.length ? 'that was the last segment' : 'the run of show has no segments yet');
+    });
+  }
+
   /** A marker now: on the recording's timeline if recording, and in the console's list either way. */
-  addMarker(): void {
-    this.#recorder?.addMarker();
+  addMarker(label?: string): void {
+    this.#recorder?.addMarker(label);
     const { snapshot, markers } = this.#state;
     const now = Date.now();
     const at = snapshot ? (now + this.#serverOffsetMs - snapshot.startedAt) / 1000 : markers.length ? (now - this.#firstMarkerAt) / 1000 : 0;
@@ -552,6 +583,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
     await this.#recorder?.stop().catch(() => undefined);
     this.#room?.close();
     this.#replay?.close();
+    this.runOfShow.close();
     this.shortcuts.close();
     await this.#engine?.close();
   }
@@ -574,7 +606,9 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       engine.remotes.add(remote.memberId, remote.displayName, remote.track);
     });
     room.on('trackremoved', ({ consumerId }) => engine.remotes.remove(speakerOf.get(consumerId) ?? ''));
+    room.on('speaking', (memberIds) => engine.setSpeakersTalking(memberIds.some((id) => id !== room.memberId)));
     room.on('ended', (reason) => {
+      this.runOfShow.finish();
       void this.#recorder?.stop().catch(() => undefined);
       // Follows the replay's publication for the ended screen's replay card.
       this.#replay?.follow();
@@ -598,6 +632,7 @@ export class StudioSession<E extends StudioEngine = StudioEngine, R extends Stud
       addMarker: { press: () => this.addMarker() },
       approveNextRequest: { press: live(() => this.approveNext()) },
       muteAll: { press: live(() => this.muteAll()) },
+      nextSegment: { press: live(() => this.nextSegment()) },
     } satisfies Record<(typeof SHORTCUT_ACTIONS)[number], { press(): void; release?(): void }>;
     for (const id of SHORTCUT_ACTIONS) this.shortcuts.register({ id, label: SHORTCUT_LABELS[id], ...bindings[id] });
   }

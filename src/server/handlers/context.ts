@@ -54,7 +54,7 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
  * What a passed access rule guarantees the handler. Adding a kind of rule in src/shared/access.ts
  * adds its line here (e.g. an account rule guaranteeing `account`).
  */
-export type Guarantee<A extends Access> = A extends { kind: 'member' } | { kind: 'captionEditor' }
+export type Guarantee<A extends Access> = A extends { kind: 'member' } | { kind: 'captionEditor' } | { kind: 'backchannel' }
   ? MemberContext
   : A extends { kind: 'account' }
     ? AccountContext

@@ -1,6 +1,7 @@
 // Every request's handler, keyed by request type: one line per feature. The type below makes the
 // compiler refuse a declared request without a handler.
 import { accountHandlers } from './accounts.js';
+import { backchannelHandlers } from './backchannel.js';
 import type { HandlerTable } from './context.js';
 import { mediaHandlers } from './media.js';
 import { moderationHandlers } from './moderation.js';
@@ -25,4 +26,5 @@ export const HANDLERS: HandlerTable = {
   ...accountHandlers,
   ...scheduleHandlers,
   ...captionHandlers,
+  ...backchannelHandlers,
 };

@@ -2,6 +2,7 @@
 // one repository file, then one line here; the store builds each over the same database handle.
 import type { StoreDb } from './connect.js';
 import { AccountRepository } from './repositories/AccountRepository.js';
+import { BackchannelRepository } from './repositories/BackchannelRepository.js';
 import { FollowRepository } from './repositories/FollowRepository.js';
 import { JobRepository } from './repositories/JobRepository.js';
 import { LinkTokenRepository } from './repositories/LinkTokenRepository.js';
@@ -27,6 +28,7 @@ export const REPOSITORIES = {
   jobs: JobRepository,
   schedule: ScheduleRepository,
   replays: ReplayRepository,
+  backchannel: BackchannelRepository,
 } satisfies Record<string, new (db: StoreDb) => object>;
 
 export type Repositories = { readonly [K in keyof typeof REPOSITORIES]: InstanceType<(typeof REPOSITORIES)[K]> };

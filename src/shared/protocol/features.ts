@@ -11,3 +11,4 @@ export { replay } from './replay.js';
 export { accounts } from './accounts.js';
 export { schedule } from './schedule.js';
 export { captions } from './captions.js';
+export { backchannel } from './backchannel.js';

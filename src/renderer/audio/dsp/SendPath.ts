@@ -1,10 +1,13 @@
 // What the console does to each block the microphone captures before it goes to the Stage: bring it to
 // 48 kHz, run the host's chain in their order (RNNoise where it sits), then the voice gate and the talk
-// gate (mute, push-to-talk). In music mode: both channels kept, and only the limiter, linked. Pure
-// TypeScript over whole capture blocks (10 ms), so it runs in the console's chain worker and in Node.
+// gate (mute, push-to-talk), then add the soundboard's pads, and last the limiter, so it protects the
+// listeners from the voice and the pads together. In music mode: both channels kept, and only the
+// limiter, linked. Pure TypeScript over whole capture blocks (10 ms), so it runs in the console's chain
+// worker and in Node.
 import type { ChainSettings } from '../../../shared/console-settings';
 import { timeCoefficient } from './decibels';
 import type { NoiseSuppressor } from './NoiseSuppressor';
+import { PadMix } from './PadMix';
 import { ProcessingChain, type ChainActivity } from './ProcessingChain';
 import { Resampler } from './Resampler';
 
@@ -22,10 +25,14 @@ export interface SendBlock {
   send: Float32Array[];
   /** The processed voice before the voice and talk gates, mono, for the voice detector. */
   voice: Float32Array;
+  /** The soundboard's mix alone, mono, before the limiter: its own recording track and the monitor's. */
+  pads: Float32Array;
 }
 
 export class SendPath {
   readonly chain: ProcessingChain;
+  /** The soundboard's pads playing and the ducking of beds. */
+  readonly pads = new PadMix(SEND_RATE);
   #settings: SendPathSettings;
   #noiseSuppressor: NoiseSuppressor | undefined;
   /** One per input channel, while the microphone's rate is not 48 kHz. */
@@ -36,6 +43,7 @@ export class SendPath {
   readonly #talkGlide = timeCoefficient(10, SEND_RATE);
   #send: Float32Array[] = [];
   #voice = new Float32Array(0);
+  #padsMono = new Float32Array(0);
 
   constructor(settings: SendPathSettings) {
     this.#settings = settings;
@@ -83,13 +91,13 @@ export class SendPath {
     if (this.#settings.musicMode) {
       send[0]!.set(at48[0]!);
       send[1]!.set(at48[1] ?? at48[0]!);
-      this.chain.limiter.processChannels(send);
       for (let i = 0; i < frames; i++) voice[i] = (send[0]![i]! + send[1]![i]!) / 2;
     } else {
       const mono = send[0]!;
       mono.fill(0);
       for (const channel of at48) for (let i = 0; i < frames; i++) mono[i]! += channel[i]! / at48.length;
       for (const id of this.#settings.chain.order) {
+        if (id === 'limiter') continue;
         if (id !== 'noiseSuppression') this.chain.run(mono, [id]);
         else if (!this.#settings.chain.noiseSuppression.bypass) this.#noiseSuppressor?.process(mono);
       }
@@ -97,7 +105,29 @@ export class SendPath {
       this.chain.run(mono, ['voiceGate']);
     }
     this.#applyTalkGate(send, frames);
-    return { send, voice };
+    const pads = this.#mixPads(send, frames);
+    if (this.#settings.musicMode) this.chain.limiter.processChannels(send);
+    else this.chain.run(send[0]!, ['limiter']);
+    return { send, voice, pads };
+  }
+
+  /** Adds the soundboard's mix to what goes to the Stage; answers the mix alone, mono. */
+  #mixPads(send: Float32Array[], frames: number): Float32Array {
+    const mono = this.#padsMono;
+    if (!this.pads.active) {
+      this.pads.ducker.gains(frames);
+      mono.fill(0);
+      return mono;
+    }
+    const mix = this.pads.process(frames, send.length);
+    for (let c = 0; c < send.length; c++) {
+      const out = send[c]!;
+      const pad = mix[c]!;
+      for (let i = 0; i < frames; i++) out[i]! += pad[i]!;
+    }
+    if (mix.length === 1) mono.set(mix[0]!);
+    else for (let i = 0; i < frames; i++) mono[i] = (mix[0]![i]! + mix[1]![i]!) / 2;
+    return mono;
   }
 
   #toSendRate(input: readonly Float32Array[], rate: number): readonly Float32Array[] {
@@ -116,6 +146,7 @@ export class SendPath {
     if (this.#send.length !== channels || this.#send[0]!.length !== frames) {
       this.#send = Array.from({ length: channels }, () => new Float32Array(frames));
       this.#voice = new Float32Array(frames);
+      this.#padsMono = new Float32Array(frames);
     }
     return this.#send;
   }

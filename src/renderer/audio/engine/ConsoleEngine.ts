@@ -65,6 +65,9 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
   readonly #monitor: GainNode;
   /** Runs the chain and makes the processed track (see SendChain). */
   readonly #chain: SendChain;
+  /** The voice detector hears the host; the Space says a speaker talks: either dips the soundboard's beds. */
+  #hostTalking = false;
+  #speakersTalking = false;
   /** RNNoise's .wasm, fetched the first time noise suppression is wanted. */
   #rnnoise: Promise<void> | undefined;
   #outputId = '';
@@ -103,6 +106,8 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
     this.voice.on('speaking', (speaking, time) => {
       this.speakingLog.push({ speaking, time });
       if (this.#settings.voiceGate && !this.#settings.musicMode) this.#postVoiceGate(speaking);
+      this.#hostTalking = speaking;
+      this.#postSomeoneTalking();
       this.safeEmit('speaking', speaking);
     });
     this.voice.on('error', (message) => this.safeEmit('notice', message));
@@ -240,6 +245,21 @@ export class ConsoleEngine extends TypedEmitter<ConsoleEngineEvents> {
 
   #sendPathSettings(settings: ConsoleSettings): SendPathSettings {
     return { chain: settings.chain, musicMode: settings.musicMode };
+  }
+
+  /** Tells the soundboard whether a speaker on the Stage talks (the Space's speaking), so beds dip for them too. */
+  setSpeakersTalking(talking: boolean): void {
+    this.#speakersTalking = talking;
+    this.#postSomeoneTalking();
+  }
+
+  /** The soundboard's pads in the chain (load, play, stop, ducking): see SendChain.pads. */
+  pads(command: Parameters<SendChain['pads']>[0]): void {
+    this.#chain.pads(command);
+  }
+
+  #postSomeoneTalking(): void {
+    this.#chain.pads({ type: 'someoneTalking', talking: this.#hostTalking || this.#speakersTalking });
   }
 
   #postVoiceGate(open: boolean): void {

@@ -81,6 +81,11 @@ export class SendChain extends TypedEmitter<SendChainEvents> {
     this.voiceTrack.stop();
   }
 
+  /** The soundboard's commands (load, play, stop, ducking) go to the chain, where the pads are mixed. */
+  pads(command: Extract<ChainCommand, { type: 'padLoad' | 'padUnload' | 'padPlay' | 'padUpdate' | 'padStop' | 'ducking' | 'someoneTalking' }>): void {
+    this.#post(command, command.type === 'padLoad' ? command.channels.map((c) => c.buffer) : []);
+  }
+
   #post(command: ChainCommand, transfer: Transferable[] = []): void {
     this.#worker.postMessage(command, transfer);
   }

@@ -109,5 +109,26 @@ scope.onmessage = (event: MessageEvent<ChainCommand>) => {
     case 'talk':
       path?.setTalking(command.open);
       return;
+    case 'padLoad':
+      path?.pads.load(command.padId, { channels: command.channels });
+      return;
+    case 'padUnload':
+      path?.pads.unload(command.padId);
+      return;
+    case 'padPlay':
+      path?.pads.play(command.padId, command.playback);
+      return;
+    case 'padUpdate':
+      path?.pads.update(command.padId, command.playback);
+      return;
+    case 'padStop':
+      path?.pads.stop(command.padId);
+      return;
+    case 'ducking':
+      path?.pads.ducker.set(command.params);
+      return;
+    case 'someoneTalking':
+      path?.pads.ducker.setTalking(command.talking);
+      return;
   }
 };

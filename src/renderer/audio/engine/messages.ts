@@ -1,6 +1,8 @@
 // Messages between the console engine (main thread) and its chain worker (the meters' are in
 // ../meter/messages.ts).
 import type { ChainActivity } from '../dsp/ProcessingChain';
+import type { DuckingParams } from '../dsp/Ducker';
+import type { PadPlayback } from '../dsp/PadVoice';
 import type { SendPathSettings } from '../dsp/SendPath';
 
 /** From the console engine to its chain worker. */
@@ -18,7 +20,16 @@ export type ChainCommand =
   /** RNNoise's .wasm, sent once, the first time noise suppression is wanted. */
   | { type: 'noiseSuppressor'; wasm: ArrayBuffer }
   | { type: 'voiceGate'; open: boolean }
-  | { type: 'talk'; open: boolean };
+  | { type: 'talk'; open: boolean }
+  /** The soundboard: a pad's decoded audio (planar, 48 kHz, transferred), playing and stopping it. */
+  | { type: 'padLoad'; padId: string; channels: Float32Array[] }
+  | { type: 'padUnload'; padId: string }
+  | { type: 'padPlay'; padId: string; playback: PadPlayback }
+  | { type: 'padUpdate'; padId: string; playback: PadPlayback }
+  | { type: 'padStop'; padId: string }
+  | { type: 'ducking'; params: DuckingParams }
+  /** Whether the host or a speaker talks (the voice detector, the Space's speaking): beds dip. */
+  | { type: 'someoneTalking'; talking: boolean };
 
 export interface ChainReport {
   type: 'activity';

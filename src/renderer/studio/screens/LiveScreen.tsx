@@ -16,6 +16,7 @@ import { ConsolePanel } from '../console/ConsolePanel';
 import type { Studio } from '../createStudio';
 import { RecordingPanel } from '../recording/RecordingPanel';
 import { ReplayLivePanel } from '../replay/ReplayPanels';
+import { RunOfShowPanel } from '../RunOfShowPanel';
 import type { LiveSpace, StudioState } from '../StudioSession';
 
 interface LiveScreenProps {
@@ -76,6 +77,13 @@ export function LiveScreen({ session, state, engine, recorder, studio }: LiveScr
         </section>
       </div>
       <div className="column">
+        <RunOfShowPanel
+          show={state.show}
+          live
+          nextKey={state.settings?.shortcuts.nextSegment}
+          onNext={() => void session.nextSegment()}
+          onEdit={(segments) => void session.editRunOfShow(segments)}
+        />
         {recorder && <RecordingPanel studio={studio} recorder={recorder} onMarker={() => session.addMarker()} />}
         {session.replay && <ReplayLivePanel replay={session.replay} isHost={role === 'host'} canMark={role === 'host' || role === 'cohost'} />}
         {session.captions && <CaptionsPanel feed={session.captions} snapshot={snapshot} onError={(error) => session.reportError(error)} />}

@@ -19,6 +19,7 @@ export const SHORTCUT_LABELS: Record<ShortcutAction, string> = {
   addMarker: 'Add a marker',
   approveNextRequest: 'Approve the next request',
   muteAll: 'Mute all speakers',
+  nextSegment: 'Next segment (run of show)',
 };
 
 const MODIFIER_CODES = new Set(['ControlLeft', 'ControlRight', 'ShiftLeft', 'ShiftRight', 'AltLeft', 'AltRight', 'MetaLeft', 'MetaRight']);

@@ -9,6 +9,7 @@ import * as jobs from './0100_jobs.js';
 import * as schedule from './0101_schedule.js';
 import * as tickets from './0200_tickets.js';
 import * as replays from './0400_replays.js';
+import * as backchannel from './0600_backchannel.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_accounts': accounts,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0101_schedule': schedule,
   '0200_tickets': tickets,
   '0400_replays': replays,
+  '0600_backchannel': backchannel,
 };
