@@ -65,7 +65,7 @@ describe('replays for listeners, in Chromium', () => {
     await host.getByTestId('go-live').click();
     shareLink = await host.getByTestId('share-link').inputValue({ timeout: 15_000 });
     await host.getByTestId('studio-recorded-mark').waitFor({ timeout: 10_000 });
-    spaceId = /\/listen\/([^#/]+)/.exec(shareLink)![1]!;
+    spaceId = /\/(?:listen|s)\/([^#/?]+)/.exec(shareLink)![1]!;
     await expect.poll(() => host.getByTestId('replay-live-status').innerText(), { timeout: 10_000 }).toMatch(/RECORDED/);
     await guest.goto(shareLink);
     await guest.getByTestId('listener-name').fill('Grace');
@@ -88,6 +88,10 @@ describe('replays for listeners, in Chromium', () => {
       delayed: false, skippedSeconds: 0, hidden: false, editedBy: null, revision: 0,
     });
     studio.server.sfu.captions.store.save({ spaceId, title: space.title, startedAt: space.startedAt, lines: [line('one', 4000, 'Welcome to the show'), line('two', 9000, 'Here is Grace')] });
+    // Live long enough for three whole cycles of the host's pattern after its first whole one, however
+    // long the steps above took (a slow machine spends it going live, a fast one waiting).
+    const endAt = space.startedAt + (4 * LOW_PATTERN.length + 1) * 1000;
+    await host.waitForTimeout(Math.max(0, endAt - Date.now()));
     await host.getByTestId('end-space').click();
     await expect.poll(() => host.getByTestId('replay-manager-status').innerText(), { timeout: 60_000 }).toMatch(/^Published: /);
     info = (await (await fetch(`${studio.server.httpUrl}/api/replays/${spaceId}`)).json()) as ReplayInfo;

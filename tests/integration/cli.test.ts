@@ -36,7 +36,7 @@ describe('the hostline-sfu command', () => {
     expect(httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await (await fetch(`${httpUrl}/healthz`)).json();
     expect(health).toEqual({ ok: true, spaces: 0, workers: 1 });
-    const studio = await fetch(`${httpUrl}/`);
+    const studio = await fetch(`${httpUrl}/studio`);
     expect(studio.status).toBe(200);
     expect(await studio.text()).toContain('Hostline Studio');
     const listen = await fetch(`${httpUrl}/listen/abc123`);

@@ -21,6 +21,7 @@ import { stageNotice } from '../ui/stageNotice';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
 import type { ClipInfo, ReplayStatus } from '../../shared/replay';
 import { ReplayView } from '../replay/ReplayView';
+import { replayStatus } from '../replay/replayStatus';
 import { CaptionsPanel } from '../ui/CaptionsPanel';
 import { CaptionFeed } from '../room/CaptionFeed';
 
@@ -66,13 +67,6 @@ function readLink(): { spaceId: string; invite: string | null } {
   const spaceId = window.location.pathname.split('/').filter(Boolean)[1] ?? '';
   const invite = new URLSearchParams(window.location.hash.slice(1)).get('invite');
   return { spaceId, invite };
-}
-
-/** The replay of this Space, if it has one (recording while live; processing or published after). */
-async function replayStatus(spaceId: string): Promise<ReplayStatus | undefined> {
-  const response = await fetch(`/api/replays/${encodeURIComponent(spaceId)}`).catch(() => undefined);
-  if (!response?.ok) return undefined;
-  return ((await response.json()) as { status: ReplayStatus }).status;
 }
 
 /** `invite`: the invitation the Space page got when the Space went live; else the link's own (#invite=). */

@@ -4,6 +4,8 @@
 // page turns into the listener page by itself. A mailed stop link (?unremind=) stops reminders.
 import { useEffect, useMemo, useState } from 'react';
 import { ListenerApp } from '../listener/ListenerApp';
+import { ReplayView } from '../replay/ReplayView';
+import { useReplayStatus } from '../replay/replayStatus';
 import { HostBubble } from '../ui/HostBubble';
 import { formatCountdown, formatStart, useServerClock } from '../ui/when';
 import { SpacePageSession, type SpacePageState } from './SpacePageSession';
@@ -66,11 +68,14 @@ export function SpacePageApp() {
   // Live: this page is the listener page now, and stays it (the listener page tells of the end itself).
   // A speaker invitation in the link wins over the page's own.
   const [liveInvite, setLiveInvite] = useState<string>();
+  // Over: the Space's own link plays its replay once there is one.
+  const replay = useReplayStatus(page?.status === 'ended' ? spaceId : '', page?.status);
   const wentLive = page?.status === 'live' && (page.live || invite) ? (invite ?? page.live!.invite) : undefined;
   useEffect(() => {
     if (wentLive) setLiveInvite((current) => current ?? wentLive);
   }, [wentLive]);
   if (liveInvite ?? wentLive) return <ListenerApp invite={liveInvite ?? wentLive} />;
+  const showReplay = page?.status === 'ended' && replay !== undefined && replay !== 'recording';
 
   const signInLink = `/signin?next=${encodeURIComponent(`/s/${spaceId}`)}`;
   return (
@@ -135,7 +140,8 @@ export function SpacePageApp() {
               </>
             )}
             {page.status === 'live' && !page.live && <p data-testid="page-live-elsewhere">Live now; connecting…</p>}
-            {(page.status === 'ended' || page.status === 'missed' || page.status === 'cancelled') && (
+            {showReplay && <ReplayView spaceId={spaceId} />}
+            {!showReplay && (page.status === 'ended' || page.status === 'missed' || page.status === 'cancelled') && (
               <p data-testid="page-over">
                 {page.status === 'ended' ? 'This Space has ended' : page.status === 'missed' ? 'This Space did not start' : 'This Space was cancelled'}
                 {page.endReason ? `: ${page.endReason}.` : '.'}
