@@ -19,9 +19,9 @@ import { ReactionBar, ReactionFeed } from '../ui/Reactions';
 import { ListenerCount, StageList, type StageAction } from '../ui/StageList';
 import { stageNotice } from '../ui/stageNotice';
 import { useSnapshot, useSpeaking } from '../ui/useRoom';
-import type { ClipInfo, ReplayStatus } from '../../shared/replay';
+import type { ClipInfo } from '../../shared/replay';
 import { ReplayView } from '../replay/ReplayView';
-import { replayStatus } from '../replay/replayStatus';
+import { useReplayStatus } from '../replay/replayStatus';
 import { CaptionsPanel } from '../ui/CaptionsPanel';
 import { CaptionFeed } from '../room/CaptionFeed';
 
@@ -95,10 +95,7 @@ export function ListenerApp({ invite: given }: { invite?: string } = {}) {
   const [captions, setCaptions] = useState<CaptionFeed>();
 
   // After the Space ends, its link shows the replay.
-  const [replay, setReplay] = useState<ReplayStatus>();
-  useEffect(() => {
-    if (spaceId) void replayStatus(spaceId).then(setReplay);
-  }, [spaceId, phase]);
+  const replay = useReplayStatus(spaceId, phase);
   const showReplay = replay !== undefined && replay !== 'recording' && phase !== 'listening';
   const [liveClip, setLiveClip] = useState<ClipInfo>();
 

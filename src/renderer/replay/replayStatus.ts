@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ReplayStatus } from '../../shared/replay';
 
-export async function replayStatus(spaceId: string): Promise<ReplayStatus | undefined> {
+async function replayStatus(spaceId: string): Promise<ReplayStatus | undefined> {
   const response = await fetch(`/api/replays/${encodeURIComponent(spaceId)}`).catch(() => undefined);
   if (!response?.ok) return undefined;
   return ((await response.json()) as { status: ReplayStatus }).status;
