@@ -138,7 +138,7 @@ describe('schedule, remind, start and discover, in Chromium', () => {
     expect(await host.getByTestId('share-link').inputValue({ timeout: 15_000 })).toBe(shareLink);
     // No reload: the page the listener had open becomes the listener page.
     await listener.getByTestId('listen').waitFor({ timeout: 15_000 });
-    expect(await listener.locator('.join h1').innerText()).toBe('Beeps at dawn');
+    await expect.poll(() => listener.locator('.join h1').innerText(), { timeout: 15_000 }).toBe('Beeps at dawn');
     await listener.getByTestId('listen').click();
     await listener.getByTestId('listen-status').waitFor({ timeout: 15_000 });
     expect(await listener.getByTestId('space-title').innerText()).toBe('Beeps at dawn');
